@@ -1,0 +1,1 @@
+"""Assembly app: the Flask web shell (built in its own issue)."""

@@ -1,0 +1,138 @@
+"""The `sortition` command line (DESIGN.md's CLI contract); the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sortition.feasibility import Infeasible, Relaxation, find_relaxations
+from sortition.instance import build_instance
+from sortition.legacy import SelectionFailed
+from sortition.outputs import write_selection
+from sortition.selection import ALGORITHMS, new_seed, select_panel
+from sortition.solver import SOLVERS
+from stratification import InputError, format_quotas_csv, load_inputs, load_shares, quotas_from_shares
+
+__all__ = ["main"]
+
+EXIT_INFEASIBLE = 1
+EXIT_BAD_INPUT = 2
+
+
+class _Commands(click.Group):
+    """Maps domain errors to messages and exit codes: bad input 2, infeasible quotas 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            click.echo(str(error), err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except Infeasible as error:
+            click.echo(_describe_infeasible(error), err=True)
+            ctx.exit(EXIT_INFEASIBLE)
+        except SelectionFailed as error:
+            click.echo(f"Selection failed: {error}", err=True)
+            ctx.exit(EXIT_INFEASIBLE)
+
+
+def _households(value: str | None) -> tuple[str, ...]:
+    return tuple(column.strip() for column in (value or "").split(",") if column.strip())
+
+
+def _input_options(function: Any) -> Any:
+    options = [
+        click.option("--people", required=True, type=click.Path(dir_okay=False, path_type=Path), help="People CSV: one row per volunteer."),
+        click.option("--features", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Features CSV: feature,value,min,max."),
+        click.option("--panel-size", required=True, type=int, help="Number of people to select (k)."),
+        click.option("--households", default=None, help="Comma-separated address columns; people sharing all of them are never selected together."),
+        click.option("--id-column", default="id", show_default=True, help="Column of the people file holding each person's id."),
+        click.option("--solver", type=click.Choice(SOLVERS), default=None, help="MILP solver (default: HiGHS, else CBC)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@click.group(cls=_Commands)
+@click.version_option(package_name="assembly-toolkit")
+def cli() -> None:
+    """Fair selection of citizens' assemblies by lot."""
+
+
+@cli.command()
+@_input_options
+def check(people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None) -> None:
+    """Exit 0 if some panel meets every quota; else exit 1 with the smallest relaxations."""
+    columns = _households(households)
+    pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
+    relaxations = find_relaxations(build_instance(pool, quotas, panel_size, columns), solver)
+    if relaxations:
+        raise Infeasible(relaxations, "no panel meets every quota")
+    click.echo(f"Feasible: a panel of {panel_size} from {len(pool)} people can meet every quota.")
+
+
+@cli.command()
+@_input_options
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the results.")
+@click.option("--algorithm", type=click.Choice(ALGORITHMS), default=ALGORITHMS[0], show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the draw (default: a fresh random one, printed).")
+def select(
+    people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None,
+    out: Path, algorithm: str, seed: int | None,
+) -> None:
+    """Draw a panel and write selected.csv and remaining.csv to --out."""
+    columns = _households(households)
+    pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
+    seed = new_seed() if seed is None else seed
+    selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver)
+    written = write_selection(out, pool, selection)
+    click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}).")
+    for path in written:
+        click.echo(f"  wrote {path}")
+
+
+@cli.command()
+@click.option("--shares", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Population shares CSV: feature,value,share.")
+@click.option("--panel-size", required=True, type=click.IntRange(min=1), help="Number of seats.")
+@click.option("--tolerance", type=click.IntRange(min=0), default=0, show_default=True, help="Seats each quota may deviate from its proportional number.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Features CSV to write (default: print it).")
+def quotas(shares: Path, panel_size: int, tolerance: int, out: Path | None) -> None:
+    """Compute min/max quotas from population shares by the largest-remainder method."""
+    text = format_quotas_csv(quotas_from_shares(load_shares(shares), panel_size, tolerance))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+def _describe_infeasible(error: Infeasible) -> str:
+    if not error.relaxations:
+        return f"Infeasible: {error.reason}."
+    lines = [
+        "Infeasible: no panel meets every quota.",
+        "The smallest change that makes a panel possible:",
+        "",
+        f"  {'feature':<20} {'value':<24} {'bound':<5} {'now':>5} {'change to':>9}  note",
+    ]
+    lines += [f"  {r.feature:<20} {r.value:<24} {r.bound:<5} {r.current:>5} {r.needed:>9}  {_flex_note(r)}" for r in error.relaxations]
+    return "\n".join(lines)
+
+
+def _flex_note(relaxation: Relaxation) -> str:
+    if relaxation.within_flex is None:
+        return ""
+    flex = f"{relaxation.bound}_flex {relaxation.flex}"
+    return f"within {flex}" if relaxation.within_flex else f"beyond {flex}"
+
+
+def main() -> None:
+    cli(prog_name="sortition")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Writing a draw's results: selected.csv and remaining.csv with every original column."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sortition.selection import Selection
+from stratification import Pool
+
+__all__ = ["write_selection"]
+
+
+def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
+    """Write the selected and remaining people, in input order, and return the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    chosen = set(selection.panel)
+    written = []
+    for name, keep in (("selected.csv", True), ("remaining.csv", False)):
+        path = out / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(pool.columns)
+            writer.writerows(person.fields for person in pool.people if (person.id in chosen) == keep)
+        written.append(path)
+    return written
