@@ -76,12 +76,14 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
             return None, [Problem(name, f"is not a readable CSV file: {error}")]
+    skipped: set[int] = set()
     for warning in caught:
         for line, seen in re.findall(r"Skipping line (\d+): expected \d+ fields, saw (\d+)", str(warning.message)):
             problems.append(Problem(name, f"has {seen} fields where the header has fewer; the row is not used", row=int(line)))
+            skipped.add(int(line))
     frame = frame.fillna("")
     cells = [tuple(str(cell).strip() for cell in record) for record in frame.itertuples(index=False)]
-    lines = [int(index) + 1 for index in frame.index]
+    lines = _row_numbers(len(cells), skipped)
     header = cells[0]
     for position, column in enumerate(header):
         if not column:
@@ -94,7 +96,7 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
 
 def load_quotas(path: str | Path) -> QuotaSet:
     """Read a features/quotas file; raise InputError listing every problem."""
-    quotas, problems = _read_quotas(path)
+    quotas, problems, _ = _read_quotas(path)
     if problems or quotas is None:
         raise InputError(problems)
     return quotas
@@ -117,10 +119,10 @@ def load_inputs(
     household_columns: tuple[str, ...] = (),
 ) -> tuple[Pool, QuotaSet]:
     """Load and validate everything a selection needs, reporting all problems together."""
-    quotas, problems = _read_quotas(features)
+    quotas, problems, rejected = _read_quotas(features)
     if quotas is None:
         raise InputError(problems)
-    pool, pool_problems = _read_pool(people, quotas, id_column)
+    pool, pool_problems = _read_pool(people, quotas, id_column, rejected)
     problems += pool_problems
     if pool is not None:
         problems += household_problems(pool, household_columns)
@@ -131,25 +133,27 @@ def load_inputs(
     return pool, quotas
 
 
-def _read_quotas(path: str | Path) -> tuple[QuotaSet | None, list[Problem]]:
+def _read_quotas(path: str | Path) -> tuple[QuotaSet | None, list[Problem], frozenset[tuple[str, str]]]:
+    """The valid quotas, every problem, and the (feature, value) of rows rejected for a problem."""
     table, problems = read_table(path)
     if table is None:
-        return None, problems
+        return None, problems, frozenset()
     name = table.name
     columns = _feature_columns(table)
     if columns is None:
         expected = " or ".join(",".join(pair) + ",min,max" for pair in _FEATURE_HEADERS)
         problems.append(Problem(name, f"the header must have the columns {expected}", row=1, value=",".join(table.header)))
-        return None, problems
+        return None, problems, frozenset()
     missing = [wanted for wanted in ("min", "max") if table.find_column(wanted) is None]
     for wanted in missing:
         problems.append(Problem(name, "required column is missing from the header", row=1, column=wanted))
     if missing:
-        return None, problems
+        return None, problems, frozenset()
     feature_at, value_at = columns
     numbers = {key: table.find_column(key) for key in ("min", "max", "min_flex", "max_flex")}
 
     quotas: list[Quota] = []
+    rejected: set[tuple[str, str]] = set()
     seen: dict[tuple[str, str], int] = {}
     if not table.rows:
         problems.append(Problem(name, "has a header but no quota rows"))
@@ -181,17 +185,23 @@ def _read_quotas(path: str | Path) -> tuple[QuotaSet | None, list[Problem]]:
         if low is not None and high is not None and low > high:
             row_problems.append(Problem(name, f"min {low} is larger than max {high}", line, table.header[numbers["min"]], str(low)))
         if low_flex is not None and low is not None and low_flex > low:
-            row_problems.append(Problem(name, f"min_flex {low_flex} is larger than min {low}", line, "min_flex", str(low_flex)))
+            row_problems.append(Problem(name, f"min_flex {low_flex} is larger than min {low}", line, table.header[numbers["min_flex"]], str(low_flex)))
         if high_flex is not None and high is not None and high_flex < high:
-            row_problems.append(Problem(name, f"max_flex {high_flex} is smaller than max {high}", line, "max_flex", str(high_flex)))
+            row_problems.append(Problem(name, f"max_flex {high_flex} is smaller than max {high}", line, table.header[numbers["max_flex"]], str(high_flex)))
         problems += row_problems
-        if not row_problems:
+        if row_problems:
+            rejected.add((feature, value))
+        else:
             assert low is not None and high is not None
             quotas.append(Quota(feature, value, low, high, low_flex, high_flex))
-    return QuotaSet(tuple(quotas)), problems
+    return QuotaSet(tuple(quotas)), problems, frozenset(rejected)
 
 
-def _read_pool(path: str | Path, quotas: QuotaSet, id_column: str) -> tuple[Pool | None, list[Problem]]:
+def _read_pool(
+    path: str | Path, quotas: QuotaSet, id_column: str, rejected: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[Pool | None, list[Problem]]:
+    """`rejected` names quota rows already reported as wrong: people with those values are not
+    reported again as having a value missing from the features file."""
     table, problems = read_table(path)
     if table is None:
         return None, problems
@@ -225,7 +235,7 @@ def _read_pool(path: str | Path, quotas: QuotaSet, id_column: str) -> tuple[Pool
             first_row[person_id] = line
         profile = tuple(_cell(row, index) for index in feature_at)
         for feature, index, value, values in zip(quotas.features, feature_at, profile, allowed):
-            if value not in values:
+            if value not in values and (feature.name, value) not in rejected:
                 problems.append(
                     Problem(name, f"not a value of feature {feature.name!r} in the features file (expected one of: {', '.join(feature.values)})", line, table.header[index], value)
                 )
@@ -233,6 +243,17 @@ def _read_pool(path: str | Path, quotas: QuotaSet, id_column: str) -> tuple[Pool
         people.append(Person(person_id, profile, fields, line))
     pool = Pool(tuple(people), quotas.feature_names(), table.header, table.header[id_at], name)
     return pool, problems
+
+
+def _row_numbers(count: int, skipped: set[int]) -> list[int]:
+    """Row numbers of the records pandas kept: it renumbers its index past the rows it skipped."""
+    numbers: list[int] = []
+    line = 0
+    while len(numbers) < count:
+        line += 1
+        if line not in skipped:
+            numbers.append(line)
+    return numbers
 
 
 def _feature_columns(table: Table) -> tuple[int, int] | None:
@@ -269,7 +290,7 @@ def load_shares(path: str | Path) -> tuple[Share, ...]:
     for line, row in table.rows:
         feature, value, text = (_cell(row, at[key]) for key in ("feature", "value", "share"))  # type: ignore[arg-type]
         if not feature or not value:
-            problems.append(Problem(table.name, "the feature and value must not be empty", line, "feature" if not feature else "value", feature or value))
+            problems.append(Problem(table.name, "the feature and value must not be empty", line, "feature" if not feature else "value", ""))
             continue
         try:
             share = float(text.rstrip("%"))

@@ -6,6 +6,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from stratification.model import Quota, QuotaSet
 
@@ -26,7 +27,8 @@ def quotas_from_shares(shares: tuple[Share, ...], panel_size: int, tolerance: in
 
     Within each feature, shares are normalised to sum to 1 (so fractions, percentages and head
     counts all work). Each value first gets the whole part of its ideal seats; the seats left over
-    go one each to the largest remainders, ties to the value listed first.
+    go one each to the largest remainders, ties to the value listed first. The arithmetic is exact
+    on the shares as written (0.2 is 1/5), so float rounding cannot break a tie or move a seat.
     """
     if panel_size < 1:
         raise ValueError("the panel size must be at least 1")
@@ -37,8 +39,9 @@ def quotas_from_shares(shares: tuple[Share, ...], panel_size: int, tolerance: in
         by_feature.setdefault(share.feature, []).append(share)
     quotas: list[Quota] = []
     for feature_shares in by_feature.values():
-        total = sum(share.share for share in feature_shares)
-        ideal = [panel_size * share.share / total for share in feature_shares]
+        weights = [Fraction(str(share.share)) for share in feature_shares]
+        total = sum(weights, Fraction(0))
+        ideal = [panel_size * weight / total for weight in weights]
         seats = [math.floor(x) for x in ideal]
         leftover = panel_size - sum(seats)
         by_remainder = sorted(range(len(ideal)), key=lambda i: (-(ideal[i] - seats[i]), i))
