@@ -38,7 +38,8 @@ def _attempt(instance: Instance, rng: random.Random) -> tuple[int, ...] | None:
     has_value = instance.has_value
     lower, upper = instance.lower, instance.upper
     household_of = {p: group for group in instance.households for p in group}
-    available = np.ones(instance.size, dtype=bool)
+    # A value whose max is 0 is full before anyone is picked: its holders are never available.
+    available = ~has_value[:, upper <= 0].any(axis=1)
     seats = np.zeros(len(instance.quotas), dtype=np.int64)
     panel: list[int] = []
     while len(panel) < instance.panel_size:
