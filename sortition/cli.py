@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sortition.legacy import SelectionFailed
 from sortition.outputs import write_selection
 from sortition.selection import ALGORITHMS, new_seed, select_panel
 from sortition.solver import SOLVERS
-from stratification import InputError, format_quotas_csv, load_inputs, load_shares, quotas_from_shares
+from stratification import InputError, Problem, format_quotas_csv, load_inputs, load_shares, quotas_from_shares
 
 __all__ = ["main"]
 
@@ -78,19 +79,28 @@ def check(people: Path, features: Path, panel_size: int, households: str | None,
 @cli.command()
 @_input_options
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the results.")
-@click.option("--algorithm", type=click.Choice(ALGORITHMS), default=ALGORITHMS[0], show_default=True)
+@click.option("--algorithm", type=click.Choice(ALGORITHMS), default="leximin", show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the draw (default: a fresh random one, printed).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
 def select(
     people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None,
-    out: Path, algorithm: str, seed: int | None,
+    out: Path, algorithm: str, seed: int | None, quiet: bool,
 ) -> None:
-    """Draw a panel and write selected.csv and remaining.csv to --out."""
+    """Draw a panel; write selected.csv, remaining.csv and probabilities.csv to --out."""
     columns = _households(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     seed = new_seed() if seed is None else seed
-    selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver)
-    written = write_selection(out, pool, selection)
+    progress = None if quiet or not sys.stderr.isatty() else _ProgressLine()
+    selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress)
+    if progress:
+        progress.close()
+    try:
+        written = write_selection(out, pool, selection)
+    except OSError as error:
+        raise InputError([Problem(str(out), f"cannot write the results: {error.strerror or error}")]) from error
     click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}).")
+    if selection.marginals is not None:
+        click.echo(f"Smallest selection probability: {min(selection.marginals):.4%} (k/n = {panel_size / len(pool):.4%}).")
     for path in written:
         click.echo(f"  wrote {path}")
 
@@ -108,6 +118,22 @@ def quotas(shares: Path, panel_size: int, tolerance: int, out: Path | None) -> N
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
+
+
+class _ProgressLine:
+    """One self-overwriting status line on the terminal, at most a few updates a second."""
+
+    def __init__(self) -> None:
+        self._start = self._shown = time.monotonic()
+
+    def __call__(self, phase: str, iteration: int, minimum: float) -> None:
+        now = time.monotonic()
+        if now - self._shown >= 0.25:
+            self._shown = now
+            click.echo(f"\r{phase}, iteration {iteration}, smallest probability {minimum:.4%}, {now - self._start:.0f} s   ", err=True, nl=False)
+
+    def close(self) -> None:
+        click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
 
 
 def _describe_infeasible(error: Infeasible) -> str:

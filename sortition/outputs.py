@@ -1,4 +1,4 @@
-"""Writing a draw's results: selected.csv and remaining.csv with every original column."""
+"""Writing a draw's results: selected.csv and remaining.csv with every original column, probabilities.csv."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ __all__ = ["write_selection"]
 
 
 def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
-    """Write the selected and remaining people, in input order, and return the files written."""
+    """Write the selected and remaining people (in input order) and, for fair algorithms, every
+    person's selection probability (in id order); return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     chosen = set(selection.panel)
     written = []
@@ -22,5 +23,12 @@ def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(pool.columns)
             writer.writerows(person.fields for person in pool.people if (person.id in chosen) == keep)
+        written.append(path)
+    if selection.marginals is not None:
+        path = out / "probabilities.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow([pool.id_column, "probability"])
+            writer.writerows((person_id, repr(p)) for person_id, p in zip(selection.ids, selection.marginals))
         written.append(path)
     return written

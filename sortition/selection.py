@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 
+from sortition.fair import FAIR_ALGORITHMS, Distribution, Progress, draw_panel, fair_distribution
 from sortition.feasibility import require_feasible
 from sortition.instance import Instance, build_instance
 from sortition.legacy import select_legacy
@@ -13,18 +14,29 @@ from stratification import Pool, QuotaSet
 
 __all__ = ["ALGORITHMS", "Selection", "select_panel", "new_seed"]
 
-ALGORITHMS = ("legacy",)
+ALGORITHMS = (*FAIR_ALGORITHMS, "legacy")
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The outcome of a draw: the panel's ids (sorted), how it was drawn, and its seed."""
+    """The outcome of a draw: the panel's ids (sorted), how it was drawn, and its seed.
+
+    For the fair algorithms, `marginals` gives every pool member's selection probability (in
+    the order of `ids`, sorted), `distribution` the panels it was drawn from, `random_value` the
+    number in [0, 1) that picked panel number `panel_index`. The legacy algorithm has no
+    distribution, so those are None.
+    """
 
     panel: tuple[str, ...]
     algorithm: str
     seed: int
     panel_size: int
     household_columns: tuple[str, ...]
+    ids: tuple[str, ...]
+    marginals: tuple[float, ...] | None = None
+    distribution: Distribution | None = None
+    random_value: float | None = None
+    panel_index: int | None = None
 
 
 def new_seed() -> int:
@@ -37,10 +49,11 @@ def select_panel(
     quotas: QuotaSet,
     panel_size: int,
     *,
-    algorithm: str = "legacy",
+    algorithm: str = "leximin",
     seed: int,
     households: tuple[str, ...] | None = None,
     solver: str | None = None,
+    progress: Progress | None = None,
 ) -> Selection:
     """Draw a panel meeting every quota; raise Infeasible (with relaxations) if none exists.
 
@@ -53,8 +66,13 @@ def select_panel(
     instance = build_instance(pool, quotas, panel_size, columns)
     require_feasible(instance, solver)
     rng = random.Random(seed)
-    people = select_legacy(instance, rng)
-    return Selection(_ids(instance, people), algorithm, seed, panel_size, columns)
+    if algorithm == "legacy":
+        people = select_legacy(instance, rng)
+        return Selection(_ids(instance, people), algorithm, seed, panel_size, columns, instance.ids)
+    distribution = fair_distribution(instance, algorithm, progress)
+    value, index, people = draw_panel(distribution, instance, rng)
+    marginals = tuple(distribution.type_marginals[t] for t in instance.type_of.tolist())
+    return Selection(_ids(instance, people), algorithm, seed, panel_size, columns, instance.ids, marginals, distribution, value, index)
 
 
 def _ids(instance: Instance, people: tuple[int, ...]) -> tuple[str, ...]:

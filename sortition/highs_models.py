@@ -1,0 +1,154 @@
+"""Persistent HiGHS models for column generation: the pricing ILP and the master LPs.
+
+Rebuilding a PuLP model every round dominates the run time on real pools, so these models are
+built once through `highspy` and only their objective (or a few rows) change between rounds;
+HiGHS then warm-starts from the previous basis.
+"""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+
+__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal", "highs_version"]
+
+_INF = highspy.kHighsInf
+
+
+def highs_version() -> str:
+    return f"HiGHS {highspy.Highs().version()}"
+
+
+def _new_highs() -> highspy.Highs:
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("random_seed", 0)
+    highs.setOptionValue("threads", 1)
+    return highs
+
+
+def _add_sparse_rows(highs: highspy.Highs, lower: list[float], upper: list[float], rows: list[tuple[list[int], list[float]]]) -> None:
+    starts = np.cumsum([0] + [len(index) for index, _ in rows[:-1]]).astype(np.int32)
+    index = np.array([i for idx, _ in rows for i in idx], dtype=np.int32)
+    value = np.array([v for _, val in rows for v in val], dtype=np.float64)
+    highs.addRows(len(rows), np.array(lower, dtype=np.float64), np.array(upper, dtype=np.float64), len(index), starts, index, value)
+
+
+class PanelOracle:
+    """The pricing ILP: over counts x[t] of each type, find a feasible panel maximising w·x.
+
+    Constraints: sum x = k; lower[q] <= sum of x[t] over types with value q <= upper[q];
+    at most one person per household; 0 <= x[t] <= size[t], integer.
+    """
+
+    def __init__(self, sizes: np.ndarray, type_values: np.ndarray, lower: np.ndarray, upper: np.ndarray, panel_size: int, households: tuple[tuple[int, ...], ...]):
+        self.size = len(sizes)
+        highs = _new_highs()
+        highs.setOptionValue("mip_rel_gap", 1e-9)
+        highs.setOptionValue("mip_abs_gap", 1e-10)
+        highs.setOptionValue("mip_improving_solution_save", True)
+        zeros = np.zeros(self.size)
+        highs.addCols(self.size, zeros, zeros, sizes.astype(np.float64), 0, np.zeros(self.size, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+        highs.changeColsIntegrality(self.size, np.arange(self.size, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * self.size))
+        rows: list[tuple[list[int], list[float]]] = [(list(range(self.size)), [1.0] * self.size)]
+        row_lower, row_upper = [float(panel_size)], [float(panel_size)]
+        holders: list[list[int]] = [[] for _ in lower]
+        for t, values in enumerate(type_values.tolist()):
+            for q in values:
+                holders[q].append(t)
+        for q, types in enumerate(holders):
+            rows.append((types, [1.0] * len(types)))
+            row_lower.append(float(lower[q]))
+            row_upper.append(float(upper[q]))
+        for household in households:
+            rows.append((list(household), [1.0] * len(household)))
+            row_lower.append(-_INF)
+            row_upper.append(1.0)
+        _add_sparse_rows(highs, row_lower, row_upper, rows)
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self._highs = highs
+        self._columns = np.arange(self.size, dtype=np.int32)
+
+    def best_panels(self, weights: np.ndarray) -> list[np.ndarray]:
+        """Feasible panels (count vectors) found while maximising weights·x, best first; [] if none exists."""
+        highs = self._highs
+        highs.changeColsCost(self.size, self._columns, weights.astype(np.float64))
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return []
+        found = [np.rint(highs.getSolution().col_value).astype(np.int64)]
+        for saved in highs.getSavedMipSolutions():
+            found.append(np.rint(np.asarray(saved.col_value)).astype(np.int64))
+        unique = {tuple(panel.tolist()): panel for panel in found}
+        return sorted(unique.values(), key=lambda panel: (-float(weights @ panel), tuple(panel.tolist())))
+
+
+class DualMaster:
+    """The dual of the restricted leximin LP over a growing set of panels.
+
+    Variables: yhat (free) and y[t] >= 0 for each type. One row per panel P:
+    sum_t y[t] * x[t](P) / size[t] <= yhat. A normalisation row: sum of y over unfixed types = 1.
+    Objective: minimise yhat - sum over fixed types of fixed[t] * y[t]. Its optimum is the
+    largest probability that every unfixed type can get while fixed types keep theirs.
+    """
+
+    def __init__(self, sizes: np.ndarray):
+        self.size = len(sizes)
+        self._sizes = sizes.astype(np.float64)
+        highs = _new_highs()
+        costs = np.zeros(self.size + 1)
+        costs[0] = 1.0
+        lower = np.zeros(self.size + 1)
+        lower[0] = -_INF
+        upper = np.full(self.size + 1, _INF)
+        highs.addCols(self.size + 1, costs, lower, upper, 0, np.zeros(self.size + 1, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+        _add_sparse_rows(highs, [1.0], [1.0], [(list(range(1, self.size + 1)), [1.0] * self.size)])
+        highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        self._highs = highs
+        self._normalised = np.ones(self.size, dtype=bool)
+
+    def add_panels(self, panels: list[np.ndarray]) -> None:
+        rows = []
+        for panel in panels:
+            used = np.flatnonzero(panel)
+            rows.append(([0, *(used + 1).tolist()], [-1.0, *(panel[used] / self._sizes[used]).tolist()]))
+        _add_sparse_rows(self._highs, [-_INF] * len(rows), [0.0] * len(rows), rows)
+
+    def fix(self, types: np.ndarray, probability: float) -> None:
+        """Hold these types at `probability` from now on: out of the normalisation row, into the objective."""
+        for t in types.tolist():
+            self._highs.changeCoeff(0, t + 1, 0.0)
+            self._highs.changeColCost(t + 1, -probability)
+            self._normalised[t] = False
+
+    def solve(self) -> tuple[float, float, np.ndarray]:
+        """(objective, yhat, y) of the current restricted dual."""
+        highs = self._highs
+        highs.run()
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the master LP ended with status {highs.modelStatusToString(status)}")
+        values = np.asarray(highs.getSolution().col_value)
+        return highs.getInfo().objective_function_value, float(values[0]), np.maximum(values[1:], 0.0)
+
+
+def solve_fixed_primal(panels: np.ndarray, sizes: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Probabilities over panels (rows of `panels`) giving every type at least `floor`, or as
+    close as possible: minimise d subject to marginal[t] + d >= floor[t], probabilities summing to 1."""
+    count, types = panels.shape
+    highs = _new_highs()
+    costs = np.zeros(count + 1)
+    costs[count] = 1.0
+    upper = np.full(count + 1, _INF)
+    highs.addCols(count + 1, costs, np.zeros(count + 1), upper, 0, np.zeros(count + 1, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+    share = panels / sizes.astype(np.float64)
+    rows = [(list(range(count)), [1.0] * count)]
+    for t in range(types):
+        used = np.flatnonzero(share[:, t])
+        rows.append(([*used.tolist(), count], [*share[used, t].tolist(), 1.0]))
+    _add_sparse_rows(highs, [1.0, *floor.tolist()], [1.0] + [_INF] * types, rows)
+    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError("the final distribution LP could not be solved")
+    return np.asarray(highs.getSolution().col_value)[:count]
