@@ -30,6 +30,10 @@ Progress = Callable[[str, int, float], None]
 _PRICING_TOLERANCE = 1e-9
 # Dual values below this count as zero when deciding which types are tight.
 _TIGHT = 1e-9
+# A stage ends when its upper and lower bounds are this close.
+_GAP = 1e-9
+# Weight of the best-bound duals when smoothing (Wentges): 0 is plain column generation.
+_SMOOTHING = 0.7
 # Probabilities below this are rounding noise and are dropped from the final distribution.
 _NEGLIGIBLE = 1e-12
 
@@ -85,7 +89,7 @@ def _covering_panels(oracle: PanelOracle, sizes: np.ndarray, report: Progress) -
     panels: list[np.ndarray] = []
     while not covered.all():
         weights = np.where(covered, 0.0, 1.0 / sizes)
-        found = oracle.best_panels(weights)
+        found, _ = oracle.quick_panels(weights)
         if not found:
             raise RuntimeError("no feasible panel exists; run `sortition check` for the relaxations")
         fresh = [panel for panel in found if np.any((panel > 0) & ~covered)]
@@ -115,16 +119,7 @@ def _leximin_floor(
     stage = iteration = 0
     while not fixed.all():
         stage += 1
-        while True:
-            iteration += 1
-            value, yhat, y = master.solve()
-            candidates = oracle.best_panels(y / sizes)
-            better = [panel for panel in candidates if float((y / sizes) @ panel) > yhat + _PRICING_TOLERANCE]
-            report(f"leximin stage {stage}", iteration, value)
-            if not better:
-                break
-            master.add_panels(better)
-            panels += better
+        value, y, iteration = _solve_stage(oracle, master, panels, sizes, fixed, floor, report, stage, iteration)
         value = min(max(value, 0.0), 1.0)
         tight = np.flatnonzero(~fixed & (y > _TIGHT))
         if stages is not None and stage >= stages:
@@ -133,6 +128,44 @@ def _leximin_floor(
         fixed[tight] = True
         master.fix(tight, value)
     return floor
+
+
+def _solve_stage(
+    oracle: PanelOracle, master: DualMaster, panels: list[np.ndarray], sizes: np.ndarray, fixed: np.ndarray,
+    floor: np.ndarray, report: Progress, stage: int, iteration: int,
+) -> tuple[float, np.ndarray, int]:
+    """Column generation for one leximin stage, with Wentges dual smoothing.
+
+    The restricted master's value is a lower bound on the stage optimum; pricing at any dual y
+    gives an upper bound (the best panel's weight, less the fixed types' part). New panels are
+    priced at a point between the best-bound duals (the centre) and the master's duals, which
+    damps the oscillation of plain column generation. The stage ends when the bounds meet, or
+    when exact pricing at the master's duals finds no better panel.
+    """
+    centre: np.ndarray | None = None
+    upper = np.inf
+    while True:
+        iteration += 1
+        lower, yhat, y = master.solve()
+        report(f"leximin stage {stage}", iteration, lower)
+        if upper - lower <= _GAP:
+            return lower, y, iteration
+        trial = y if centre is None else _SMOOTHING * centre + (1 - _SMOOTHING) * y
+        candidates, bound = oracle.quick_panels(trial / sizes)
+        trial_upper = bound - float(floor[fixed] @ trial[fixed])
+        if trial_upper < upper:
+            upper, centre = trial_upper, trial
+        better = [panel for panel in candidates if float((y / sizes) @ panel) > yhat + _PRICING_TOLERANCE]
+        if not better and trial is y:
+            # Quick pricing at the master's own duals found nothing: settle it exactly.
+            better = [panel for panel in oracle.best_panels(y / sizes) if float((y / sizes) @ panel) > yhat + _PRICING_TOLERANCE]
+            if not better:
+                return lower, y, iteration
+        if not better and trial_upper >= upper:
+            centre = None  # smoothing stalled: price at the master's duals next round
+        if better:
+            master.add_panels(better)
+            panels += better
 
 
 def _nash(oracle: PanelOracle, panels: list[np.ndarray], sizes: np.ndarray, reachable: np.ndarray, report: Progress) -> np.ndarray:

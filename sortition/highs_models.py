@@ -46,7 +46,6 @@ class PanelOracle:
         highs = _new_highs()
         highs.setOptionValue("mip_rel_gap", 1e-9)
         highs.setOptionValue("mip_abs_gap", 1e-10)
-        highs.setOptionValue("mip_improving_solution_save", True)
         zeros = np.zeros(self.size)
         highs.addCols(self.size, zeros, zeros, sizes.astype(np.float64), 0, np.zeros(self.size, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
         highs.changeColsIntegrality(self.size, np.arange(self.size, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * self.size))
@@ -68,19 +67,58 @@ class PanelOracle:
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self._highs = highs
         self._columns = np.arange(self.size, dtype=np.int32)
+        self._sizes = sizes.astype(np.float64)
+        relaxation = _new_highs()
+        model = highs.getLp()
+        model.integrality_ = []
+        relaxation.passModel(model)
+        self._relaxation = relaxation
 
     def best_panels(self, weights: np.ndarray) -> list[np.ndarray]:
-        """Feasible panels (count vectors) found while maximising weights·x, best first; [] if none exists."""
+        """Feasible panels (count vectors) found while maximising weights·x exactly, best first;
+        [] if no panel exists."""
+        found = self._solve_mip(weights)
+        if found is None:
+            return []
+        found += [np.rint(np.asarray(saved.col_value)).astype(np.int64) for saved in self._highs.getSavedMipSolutions()]
+        return _best_first(found, weights)
+
+    def quick_panels(self, weights: np.ndarray) -> tuple[list[np.ndarray], float]:
+        """A good panel for these weights, fast, and an upper bound on the best possible value.
+
+        Solves the LP relaxation (warm-started), then the ILP with every variable the LP left
+        integral fixed at its value: a small problem, usually with the LP's optimum. The LP
+        optimum bounds every panel's value. Falls back to the full ILP when the small one fails.
+        """
+        relaxation = self._relaxation
+        relaxation.changeColsCost(self.size, self._columns, weights.astype(np.float64))
+        relaxation.run()
+        if relaxation.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return [], -_INF
+        bound = relaxation.getInfo().objective_function_value
+        point = np.asarray(relaxation.getSolution().col_value)
+        settled = np.flatnonzero(np.abs(point - np.rint(point)) < 1e-9).astype(np.int32)
+        values = np.rint(point[settled])
+        self._highs.changeColsBounds(len(settled), settled, values, values)
+        found = self._solve_mip(weights, save=False)
+        self._highs.changeColsBounds(self.size, self._columns, np.zeros(self.size), self._sizes)
+        if found is None:
+            return self.best_panels(weights), bound
+        return _best_first(found, weights), bound
+
+    def _solve_mip(self, weights: np.ndarray, save: bool = True) -> list[np.ndarray] | None:
         highs = self._highs
+        highs.setOptionValue("mip_improving_solution_save", save)
         highs.changeColsCost(self.size, self._columns, weights.astype(np.float64))
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return []
-        found = [np.rint(highs.getSolution().col_value).astype(np.int64)]
-        for saved in highs.getSavedMipSolutions():
-            found.append(np.rint(np.asarray(saved.col_value)).astype(np.int64))
-        unique = {tuple(panel.tolist()): panel for panel in found}
-        return sorted(unique.values(), key=lambda panel: (-float(weights @ panel), tuple(panel.tolist())))
+            return None
+        return [np.rint(highs.getSolution().col_value).astype(np.int64)]
+
+
+def _best_first(panels: list[np.ndarray], weights: np.ndarray) -> list[np.ndarray]:
+    unique = {tuple(panel.tolist()): panel for panel in panels}
+    return sorted(unique.values(), key=lambda panel: (-float(weights @ panel), tuple(panel.tolist())))
 
 
 class DualMaster:
