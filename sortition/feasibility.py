@@ -48,9 +48,9 @@ def find_relaxations(instance: Instance, solver: str | None = None) -> tuple[Rel
     """
     problem = pulp.LpProblem("quota_relaxation", pulp.LpMinimize)
     sizes = [len(group) for group in instance.type_members]
-    chosen = [_variable(problem, f"type_{t}", 0, size, "Integer") for t, size in enumerate(sizes)]
-    below = [_variable(problem, f"relax_min_{q}", 0) for q in range(len(instance.quotas))]
-    above = [_variable(problem, f"relax_max_{q}", 0) for q in range(len(instance.quotas))]
+    chosen = [problem.add_variable(f"type_{t}", 0, size, cat="Integer") for t, size in enumerate(sizes)]
+    below = [problem.add_variable(f"relax_min_{q}", 0) for q in range(len(instance.quotas))]
+    above = [problem.add_variable(f"relax_max_{q}", 0) for q in range(len(instance.quotas))]
     problem += pulp.lpSum(below) + pulp.lpSum(above)
     problem += (pulp.lpSum(chosen) == instance.panel_size, "panel_size")
     holders = _types_by_quota(instance)
@@ -64,11 +64,8 @@ def find_relaxations(instance: Instance, solver: str | None = None) -> tuple[Rel
     problem.solve(make_solver(solver))
     if pulp.LpStatus[problem.status] != "Optimal":
         reachable = instance.size - sum(len(h) - 1 for h in instance.households)
-        raise Infeasible(
-            (),
-            f"no panel of {instance.panel_size} exists whatever the quotas: households leave "
-            f"at most {reachable} people who may sit together",
-        )
+        why = f"households leave at most {reachable} people who may sit together" if instance.households else f"the pool has only {instance.size} people"
+        raise Infeasible((), f"no panel of {instance.panel_size} exists whatever the quotas: {why}")
     relaxations = []
     for q, quota in enumerate(instance.quotas):
         low, high = round(below[q].value() or 0), round(above[q].value() or 0)
@@ -84,13 +81,6 @@ def require_feasible(instance: Instance, solver: str | None = None) -> None:
     relaxations = find_relaxations(instance, solver)
     if relaxations:
         raise Infeasible(relaxations, "no panel meets every quota")
-
-
-def _variable(problem: pulp.LpProblem, name: str, low: int, high: int | None = None, cat: str = "Continuous") -> pulp.LpVariable:
-    # PuLP 3.3 deprecates LpVariable(...) in favour of problem.add_variable(...) (the PuLP 4.0 API),
-    # which PuLP before 3.3 lacks; the deprecation warning is an error in the test suite.
-    add = getattr(problem, "add_variable", None)
-    return add(name, low, high, cat=cat) if add else pulp.LpVariable(name, low, high, cat=cat)
 
 
 def _types_by_quota(instance: Instance) -> list[list[int]]:

@@ -41,6 +41,8 @@ def quotas_from_shares(shares: tuple[Share, ...], panel_size: int, tolerance: in
     for feature_shares in by_feature.values():
         weights = [Fraction(str(share.share)) for share in feature_shares]
         total = sum(weights, Fraction(0))
+        if total <= 0 or min(weights) < 0:
+            raise ValueError(f"the shares of feature {feature_shares[0].feature!r} must be 0 or more and not all 0")
         ideal = [panel_size * weight / total for weight in weights]
         seats = [math.floor(x) for x in ideal]
         leftover = panel_size - sum(seats)
