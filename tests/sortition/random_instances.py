@@ -164,3 +164,44 @@ def infeasible_instances(draw, **kwargs) -> RandomInstance:
                 quotas[(feature.name, value)] = replace(quota, min=min(quota.min, cap), max=cap)
     tightened = QuotaSet(tuple(quotas[(q.feature, q.value)] for q in instance.quotas.quotas))
     return instance.with_quotas(tightened)
+
+
+def feasible_panels(instance: RandomInstance) -> list[tuple[str, ...]]:
+    """Every panel of ids that meets the quotas and households, by brute force (tiny pools only)."""
+    return [panel for panel in allowed_panels(instance) if quota_violations(instance.pool, instance.quotas, panel) == 0]
+
+
+def panel_people(types: tuple[tuple[int, ...], ...], panel: tuple[int, ...]) -> tuple[int, ...]:
+    """The people a panel of counts per type stands for: the first `count` members of each type.
+
+    Members of a type are interchangeable (see `type_problems`), so any choice of them meets
+    the same quotas; a count above the type's size is kept visible as a repeated person.
+    """
+    people: list[int] = []
+    for members, count in zip(types, panel, strict=True):
+        people += [members[min(i, len(members) - 1)] for i in range(count)]
+    return tuple(people)
+
+
+def type_problems(pool: Pool, ids: tuple[str, ...], types: tuple[tuple[int, ...], ...], households) -> list[str]:
+    """What is wrong with a grouping of people (indices into `ids`) into interchangeable types.
+
+    A type must be non-empty, its members must share a profile, the types must partition the
+    pool, and a person in a household must be a type of their own. `households` holds groups
+    of ids. An empty list means the grouping is sound.
+    """
+    problems = []
+    seen = sorted(p for members in types for p in members)
+    if seen != list(range(len(ids))):
+        problems.append(f"types do not partition the {len(ids)} people: {types}")
+    in_household = {person_id for group in households for person_id in group}
+    for t, members in enumerate(types):
+        if not members:
+            problems.append(f"type {t} is empty")
+            continue
+        profiles = {pool.person(ids[p]).profile for p in members}
+        if len(profiles) > 1:
+            problems.append(f"type {t} mixes profiles {sorted(profiles)}")
+        if len(members) > 1 and any(ids[p] in in_household for p in members):
+            problems.append(f"type {t} has {len(members)} members, one of them in a household")
+    return problems
