@@ -77,7 +77,7 @@ def compare_instance(name: str, options: argparse.Namespace, scratch: Path) -> l
         folder = scratch / name
         folder.mkdir()
         people, features = write_case_csv(case, folder)
-        spec = {"tool": "peer", "people": str(people), "features": str(features), "panel_size": case.panel_size,
+        spec = {"tool": "peer", "case": name, "people": str(people), "features": str(features), "panel_size": case.panel_size,
                 "id_column": case.id_column, "households": list(case.households), "seed": options.seed}
         for algorithm in dict.fromkeys(peer_algorithm(a) for a in options.algorithms):
             peer[algorithm] = run_isolated({**spec, "algorithm": algorithm}, options.peer_timeout)
@@ -98,7 +98,7 @@ def peer_algorithm(algorithm: str) -> str:
 
 def run_isolated(spec: dict, cap: float) -> dict:
     """Run one benchmark in a fresh Python process; kill its process group after `cap` seconds."""
-    print(f"… {spec['tool']} {spec['algorithm']} on {spec.get('case', spec.get('people'))} (cap {cap:g} s)", file=sys.stderr)
+    print(f"… {spec['tool']} {spec['algorithm']} on {spec['case']} (cap {cap:g} s)", file=sys.stderr)
     # A fixed hash seed: the peer iterates over sets of ids, so its result depends on it.
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONUTF8": "1"}
     command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
