@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # sys.path wins over a namespace folder, so putting the repository root there makes the imports real.
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
+
+# "dev" is quick and explores new examples each run; "ci" runs more examples, reproducibly.
+# Choose with HYPOTHESIS_PROFILE=ci|dev (CI=... picks "ci"). The solver is called inside the
+# properties, so no per-example deadline.
+settings.register_profile("dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 # Real inputs from other projects live beside the repository, never inside it (see their README).
 PEER_DATA = (ROOT / ".." / "shared" / "peer_data").resolve()

@@ -1,36 +1,11 @@
-"""Fixtures for the engine's tests: Hypothesis profiles, the peer data, small CSV inputs, a CLI runner."""
+"""Fixtures for the engine's tests: small CSV inputs and a CLI runner."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, settings
-
-# "dev" is quick and explores new examples each run; "ci" runs more examples, reproducibly.
-# Choose with HYPOTHESIS_PROFILE=ci|dev (CI=... picks "ci"). The solver is called inside the
-# properties, so no per-example deadline.
-settings.register_profile(
-    "dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
-
-PEER_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "peer_data"
-
-
-@pytest.fixture
-def peer_data() -> Path:
-    """The public instances in ../shared/peer_data (never copied into the repository)."""
-    if not PEER_DATA.is_dir():
-        pytest.skip(f"peer data not found at {PEER_DATA} (see DESIGN.md: it lives beside the project)")
-    return PEER_DATA
-
 
 @pytest.fixture
 def runner() -> CliRunner:
