@@ -34,6 +34,9 @@ _TIGHT = 1e-9
 _GAP = 1e-9
 # Weight of the best-bound duals when smoothing (Wentges): 0 is plain column generation.
 _SMOOTHING = 0.7
+# NASH stops when no panel improves the objective's gradient by more than this fraction: the
+# sum of log-marginals is then within this fraction of the number of people of its optimum.
+_NASH_GAP = 1e-6
 # Probabilities below this are rounding noise and are dropped from the final distribution.
 _NEGLIGIBLE = 1e-12
 
@@ -181,22 +184,50 @@ def _nash(oracle: PanelOracle, panels: list[np.ndarray], sizes: np.ndarray, reac
     rounds = 0
     while True:
         stacked = np.array(panels, dtype=np.float64)
-        for _ in range(2000):
-            marginals = (probabilities @ stacked) / sizes
-            gradient = stacked[:, reachable] @ (1.0 / marginals[reachable])
-            probabilities = probabilities * gradient / people
-            if gradient.max() - people <= 1e-7 * people:
-                break
+        probabilities = _nash_restricted(stacked, sizes, reachable, probabilities, people)
         marginals = (probabilities @ stacked) / sizes
         weights = np.where(reachable, 1.0 / np.maximum(marginals, 1e-300), 0.0)
-        candidates = oracle.best_panels(weights)
+        candidates, bound = oracle.quick_panels(weights)
         rounds += 1
         report("nash", rounds, float(marginals[reachable].min()))
-        better = [panel for panel in candidates if float(weights @ panel) > people * (1 + 1e-6)]
-        if not better or rounds > 500:
+        if bound <= people * (1 + _NASH_GAP):
             return probabilities
+        better = [panel for panel in candidates if float(weights @ panel) > people * (1 + _NASH_GAP)]
+        if not better:
+            better = [panel for panel in oracle.best_panels(weights) if float(weights @ panel) > people * (1 + _NASH_GAP)]
+            if not better:
+                return probabilities
         panels += better
         probabilities = np.concatenate([probabilities * 0.99, np.full(len(better), 0.01 / len(better))])
+
+
+def _nash_restricted(stacked: np.ndarray, sizes: np.ndarray, reachable: np.ndarray, probabilities: np.ndarray, people: float) -> np.ndarray:
+    """Optimal probabilities over the given panels, by the EM update accelerated with SQUAREM
+    (Varadhan and Roland 2008): two EM steps give a direction, a step along it is taken when it
+    keeps the probabilities positive and the objective no lower, else the plain EM result."""
+
+    def objective(p: np.ndarray) -> float:
+        marginals = (p @ stacked) / sizes
+        return float(sizes[reachable] @ np.log(marginals[reachable]))
+
+    def update(p: np.ndarray) -> tuple[np.ndarray, float]:
+        marginals = (p @ stacked) / sizes
+        gradient = stacked[:, reachable] @ (1.0 / marginals[reachable])
+        return p * gradient / people, float(gradient.max()) - people
+
+    for _ in range(2000):
+        once, gap = update(probabilities)
+        if gap <= _NASH_GAP * people / 10:
+            break
+        twice, _ = update(once)
+        step, curve = once - probabilities, twice - 2 * once + probabilities
+        alpha = -np.sqrt((step @ step) / max(curve @ curve, 1e-300))
+        jump = probabilities - 2 * alpha * step + alpha**2 * curve
+        if jump.min() > 0 and objective(jump / jump.sum()) >= objective(twice):
+            probabilities = jump / jump.sum()
+        else:
+            probabilities = twice
+    return probabilities
 
 
 def _canonical(panels: np.ndarray, probabilities: np.ndarray, sizes: np.ndarray) -> Distribution:
