@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from sortition.comparison import compare_with_legacy
+from sortition.fair import FAIR_ALGORITHMS
 from sortition.feasibility import Infeasible, Relaxation, find_relaxations
 from sortition.instance import build_instance
 from sortition.legacy import SelectionFailed
@@ -103,6 +105,42 @@ def select(
         click.echo(f"Smallest selection probability: {min(selection.marginals):.4%} (k/n = {panel_size / len(pool):.4%}).")
     for path in written:
         click.echo(f"  wrote {path}")
+
+
+@cli.command()
+@_input_options
+@click.option("--algorithm", type=click.Choice(FAIR_ALGORITHMS), default="leximin", show_default=True)
+@click.option("--draws", type=click.IntRange(min=10), default=1000, show_default=True, help="LEGACY draws used to estimate its probabilities.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the LEGACY draws.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="CSV of id, legacy_estimate, fair probability.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def compare(
+    people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None,
+    algorithm: str, draws: int, seed: int, out: Path | None, quiet: bool,
+) -> None:
+    """Estimate LEGACY's selection probabilities by repeated draws and compare them with a fair algorithm's."""
+    columns = _households(households)
+    pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
+    progress = None if quiet or not sys.stderr.isatty() else _ProgressLine()
+    result = compare_with_legacy(pool, quotas, panel_size, seed=seed, draws=draws, households=columns, algorithm=algorithm, progress=progress)
+    if progress:
+        progress.close()
+    even = panel_size / len(pool)
+    name = algorithm.upper()
+    click.echo(f"{len(pool)} volunteers, {panel_size} seats, k/n = {even:.2%}; LEGACY estimated from {draws} draws (seed {seed}).")
+    click.echo(f"  {'':<40} {'LEGACY':>8} {name:>8}")
+    click.echo(f"  {'smallest probability':<40} {min(result.legacy):>8.2%} {min(result.fair):>8.2%}")
+    for label, level in (("people below k/n", even), ("people below half of k/n", even / 2)):
+        click.echo(f"  {label:<40} {result.below(result.legacy, level):>8} {result.below(result.fair, level):>8}")
+    click.echo(f"{name} gives {result.helped()} of {len(pool)} volunteers a higher chance than LEGACY (beyond LEGACY's 99% interval).")
+    if out is not None:
+        try:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                handle.write(f"{pool.id_column},legacy_estimate,{algorithm}\n")
+                handle.writelines(f"{i},{l!r},{f!r}\n" for i, l, f in zip(result.ids, result.legacy, result.fair))
+        except OSError as error:
+            raise InputError([Problem(str(out), f"cannot write the comparison: {error.strerror or error}")]) from error
+        click.echo(f"  wrote {out}")
 
 
 @cli.command()
