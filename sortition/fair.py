@@ -93,9 +93,13 @@ def _covering_panels(oracle: PanelOracle, sizes: np.ndarray, report: Progress) -
     while not covered.all():
         weights = np.where(covered, 0.0, 1.0 / sizes)
         found, _ = oracle.quick_panels(weights)
-        if not found:
-            raise RuntimeError("no feasible panel exists; run `sortition check` for the relaxations")
         fresh = [panel for panel in found if np.any((panel > 0) & ~covered)]
+        if not fresh:
+            # The quick panel need not be optimal: only the exact ILP may declare types unreachable.
+            found = oracle.best_panels(weights)
+            if not found:
+                raise RuntimeError("no feasible panel exists; run `sortition check` for the relaxations")
+            fresh = [panel for panel in found if np.any((panel > 0) & ~covered)]
         if not fresh and panels:
             break
         panels += fresh or found[:1]
