@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
+
 import pulp
 
 __all__ = ["SOLVERS", "make_solver", "describe_solver"]
@@ -16,7 +20,12 @@ def make_solver(name: str | None = None, *, time_limit: float | None = None) -> 
     if name == "highs":
         return pulp.HiGHS(msg=False, timeLimit=time_limit)
     if name == "cbc":
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)
+        # PuLP 3.3 deprecates its bundled CBC; the `cbc` of the cbcbox package (pulp[cbc]) is
+        # installed beside this Python, which need not be on PATH.
+        path = shutil.which("cbc", path=str(Path(sys.executable).parent)) or shutil.which("cbc")
+        if path is None:
+            raise ValueError("the CBC solver is not installed; install it with `pip install 'pulp[cbc]'`")
+        return pulp.COIN_CMD(msg=False, timeLimit=time_limit, path=path)
     raise ValueError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
 
 
@@ -26,4 +35,4 @@ def describe_solver(solver: pulp.LpSolver) -> str:
         import highspy
 
         return f"HiGHS {highspy.Highs().version()} (via PuLP {pulp.__version__})"
-    return f"CBC (bundled with PuLP {pulp.__version__})"
+    return f"CBC (cbcbox, via PuLP {pulp.__version__})"
