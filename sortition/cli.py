@@ -122,7 +122,7 @@ def compare(
     columns = _households(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     progress = None if quiet or not sys.stderr.isatty() else _ProgressLine()
-    result = compare_with_legacy(pool, quotas, panel_size, seed=seed, draws=draws, households=columns, algorithm=algorithm, progress=progress)
+    result = compare_with_legacy(pool, quotas, panel_size, seed=seed, draws=draws, households=columns, algorithm=algorithm, solver=solver, progress=progress)
     if progress:
         progress.close()
     even = panel_size / len(pool)
@@ -135,6 +135,7 @@ def compare(
     click.echo(f"{name} gives {result.helped()} of {len(pool)} volunteers a higher chance than LEGACY (beyond LEGACY's 99% interval).")
     if out is not None:
         try:
+            out.parent.mkdir(parents=True, exist_ok=True)
             with out.open("w", encoding="utf-8", newline="") as handle:
                 handle.write(f"{pool.id_column},legacy_estimate,{algorithm}\n")
                 handle.writelines(f"{i},{l!r},{f!r}\n" for i, l, f in zip(result.ids, result.legacy, result.fair))

@@ -48,11 +48,12 @@ class FairnessComparison:
 
 def compare_with_legacy(
     pool: Pool, quotas: QuotaSet, panel_size: int, *, seed: int, draws: int = 1000,
-    households: tuple[str, ...] = (), algorithm: str = "leximin", progress: Progress | None = None,
+    households: tuple[str, ...] = (), algorithm: str = "leximin", solver: str | None = None,
+    progress: Progress | None = None,
 ) -> FairnessComparison:
     """Estimate LEGACY's marginals by `draws` draws from one seeded generator; solve the fair one exactly."""
     instance = build_instance(pool, quotas, panel_size, households)
-    require_feasible(instance)
+    require_feasible(instance, solver)
     rng = random.Random(seed)
     counts = np.zeros(instance.size)
     for draw in range(draws):

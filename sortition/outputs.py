@@ -24,8 +24,9 @@ def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
             writer.writerow(pool.columns)
             writer.writerows(person.fields for person in pool.people if (person.id in chosen) == keep)
         written.append(path)
+    path = out / "probabilities.csv"
+    path.unlink(missing_ok=True)  # a legacy draw must not leave an earlier fair draw's file behind
     if selection.marginals is not None:
-        path = out / "probabilities.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow([pool.id_column, "probability"])

@@ -55,3 +55,15 @@ def test_compare_command_prints_the_table_and_writes_the_csv(small_20, runner, t
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(pool) and set(rows[0]) == {"id", "legacy_estimate", "leximin"}
     assert sum(float(row["legacy_estimate"]) for row in rows) == pytest.approx(20)
+
+
+def test_compare_creates_the_folder_of_out_and_accepts_a_solver(small_20, runner, tmp_path):
+    folder, _ = small_20
+    out = tmp_path / "new" / "folder" / "comparison.csv"
+    result = runner.invoke(
+        cli,
+        ["compare", "--people", str(folder / "people.csv"), "--features", str(folder / "features.csv"),
+         "--panel-size", "20", "--draws", "20", "--solver", "cbc", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.exists()

@@ -230,3 +230,13 @@ def test_leximin_select_writes_the_same_bytes_in_fresh_processes_whatever_the_ha
         outputs.append(tuple((out / name).read_bytes() for name in ("selected.csv", "probabilities.csv")))
 
     assert outputs[0] == outputs[1]
+
+
+def test_legacy_select_removes_probabilities_left_by_an_earlier_fair_draw(runner, coded_people, gender_features, tmp_path):
+    out = tmp_path / "out"
+    run_select(runner, coded_people, gender_features, out)
+    assert (out / "probabilities.csv").exists()
+
+    run_select(runner, coded_people, gender_features, out, "--algorithm", "legacy")
+
+    assert not (out / "probabilities.csv").exists()
