@@ -10,13 +10,9 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal", "highs_version"]
+__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal"]
 
 _INF = highspy.kHighsInf
-
-
-def highs_version() -> str:
-    return f"HiGHS {highspy.Highs().version()}"
 
 
 def _new_highs() -> highspy.Highs:
