@@ -10,7 +10,6 @@ Procaccia, "Fair algorithms for selecting citizens' assemblies", Nature 2021).
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -1,8 +1,8 @@
 """Persistent HiGHS models for column generation: the pricing ILP and the master LPs.
 
-Rebuilding a PuLP model every round dominates the run time on real pools, so these models are
-built once through `highspy` and only their objective (or a few rows) change between rounds;
-HiGHS then warm-starts from the previous basis.
+Column generation solves these models hundreds of times, so they are built once through
+`highspy` and only their objective (or a few rows) change between rounds; HiGHS then
+warm-starts from the previous basis, which a model rebuilt every round cannot.
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ def _new_highs() -> highspy.Highs:
     highs.setOptionValue("random_seed", 0)
     highs.setOptionValue("threads", 1)
     return highs
+
+
+def _add_columns(highs: highspy.Highs, costs: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """Columns with no matrix entries yet (the rows added afterwards fill them)."""
+    count = len(costs)
+    highs.addCols(count, costs, lower, upper, 0, np.zeros(count, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
 
 
 def _add_sparse_rows(highs: highspy.Highs, lower: list[float], upper: list[float], rows: list[tuple[list[int], list[float]]]) -> None:
@@ -43,7 +49,7 @@ class PanelOracle:
         highs.setOptionValue("mip_rel_gap", 1e-9)
         highs.setOptionValue("mip_abs_gap", 1e-10)
         zeros = np.zeros(self.size)
-        highs.addCols(self.size, zeros, zeros, sizes.astype(np.float64), 0, np.zeros(self.size, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+        _add_columns(highs, zeros, zeros, sizes.astype(np.float64))
         highs.changeColsIntegrality(self.size, np.arange(self.size, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * self.size))
         rows: list[tuple[list[int], list[float]]] = [(list(range(self.size)), [1.0] * self.size)]
         row_lower, row_upper = [float(panel_size)], [float(panel_size)]
@@ -135,11 +141,10 @@ class DualMaster:
         lower = np.zeros(self.size + 1)
         lower[0] = -_INF
         upper = np.full(self.size + 1, _INF)
-        highs.addCols(self.size + 1, costs, lower, upper, 0, np.zeros(self.size + 1, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+        _add_columns(highs, costs, lower, upper)
         _add_sparse_rows(highs, [1.0], [1.0], [(list(range(1, self.size + 1)), [1.0] * self.size)])
         highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
         self._highs = highs
-        self._normalised = np.ones(self.size, dtype=bool)
 
     def add_panels(self, panels: list[np.ndarray]) -> None:
         rows = []
@@ -153,7 +158,6 @@ class DualMaster:
         for t in types.tolist():
             self._highs.changeCoeff(0, t + 1, 0.0)
             self._highs.changeColCost(t + 1, -probability)
-            self._normalised[t] = False
 
     def solve(self) -> tuple[float, float, np.ndarray]:
         """(objective, yhat, y) of the current restricted dual."""
@@ -174,7 +178,7 @@ def solve_fixed_primal(panels: np.ndarray, sizes: np.ndarray, floor: np.ndarray)
     costs = np.zeros(count + 1)
     costs[count] = 1.0
     upper = np.full(count + 1, _INF)
-    highs.addCols(count + 1, costs, np.zeros(count + 1), upper, 0, np.zeros(count + 1, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+    _add_columns(highs, costs, np.zeros(count + 1), upper)
     share = panels / sizes.astype(np.float64)
     rows = [(list(range(count)), [1.0] * count)]
     for t in range(types):
