@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from sortition.fair import FAIR_ALGORITHMS
 from sortition.feasibility import Infeasible, Relaxation, find_relaxations
 from sortition.instance import build_instance
 from sortition.legacy import SelectionFailed
-from sortition.outputs import write_selection
+from sortition.outputs import write_comparison, write_selection
 from sortition.selection import ALGORITHMS, new_seed, select_panel
 from sortition.solver import SOLVERS
 from stratification import InputError, Problem, format_quotas_csv, load_inputs, load_shares, quotas_from_shares
@@ -92,14 +94,10 @@ def select(
     columns = _households(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     seed = new_seed() if seed is None else seed
-    progress = None if quiet or not sys.stderr.isatty() else _ProgressLine()
-    selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress)
-    if progress:
-        progress.close()
-    try:
+    with _progress(quiet) as progress:
+        selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress)
+    with _writing(out):
         written = write_selection(out, pool, selection)
-    except OSError as error:
-        raise InputError([Problem(str(out), f"cannot write the results: {error.strerror or error}")]) from error
     click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}).")
     if selection.marginals is not None:
         click.echo(f"Smallest selection probability: {min(selection.marginals):.4%} (k/n = {panel_size / len(pool):.4%}).")
@@ -121,10 +119,8 @@ def compare(
     """Estimate LEGACY's selection probabilities by repeated draws and compare them with a fair algorithm's."""
     columns = _households(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
-    progress = None if quiet or not sys.stderr.isatty() else _ProgressLine()
-    result = compare_with_legacy(pool, quotas, panel_size, seed=seed, draws=draws, households=columns, algorithm=algorithm, solver=solver, progress=progress)
-    if progress:
-        progress.close()
+    with _progress(quiet) as progress:
+        result = compare_with_legacy(pool, quotas, panel_size, seed=seed, draws=draws, households=columns, algorithm=algorithm, solver=solver, progress=progress)
     even = panel_size / len(pool)
     name = algorithm.upper()
     click.echo(f"{len(pool)} volunteers, {panel_size} seats, k/n = {even:.2%}; LEGACY estimated from {draws} draws (seed {seed}).")
@@ -134,13 +130,8 @@ def compare(
         click.echo(f"  {label:<40} {result.below(result.legacy, level):>8} {result.below(result.fair, level):>8}")
     click.echo(f"{name} gives {result.helped()} of {len(pool)} volunteers a higher chance than LEGACY (beyond LEGACY's 99% interval).")
     if out is not None:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with out.open("w", encoding="utf-8", newline="") as handle:
-                handle.write(f"{pool.id_column},legacy_estimate,{algorithm}\n")
-                handle.writelines(f"{i},{l!r},{f!r}\n" for i, l, f in zip(result.ids, result.legacy, result.fair))
-        except OSError as error:
-            raise InputError([Problem(str(out), f"cannot write the comparison: {error.strerror or error}")]) from error
+        with _writing(out):
+            write_comparison(out, pool.id_column, result)
         click.echo(f"  wrote {out}")
 
 
@@ -157,6 +148,26 @@ def quotas(shares: Path, panel_size: int, tolerance: int, out: Path | None) -> N
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """An output that cannot be written is bad input (exit 2), not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise InputError([Problem(str(path), f"cannot be written: {error.strerror or error}")]) from error
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[_ProgressLine | None]:
+    """A progress line on a terminal, none when quiet or piped; cleared at the end."""
+    line = None if quiet or not sys.stderr.isatty() else _ProgressLine()
+    try:
+        yield line
+    finally:
+        if line:
+            line.close()
 
 
 class _ProgressLine:

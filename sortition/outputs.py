@@ -1,14 +1,15 @@
-"""Writing a draw's results: selected.csv and remaining.csv with every original column, probabilities.csv."""
+"""Writing results: selected.csv, remaining.csv (every original column), probabilities.csv, comparisons."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+from sortition.comparison import FairnessComparison
 from sortition.selection import Selection
 from stratification import Pool
 
-__all__ = ["write_selection"]
+__all__ = ["write_selection", "write_comparison"]
 
 
 def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
@@ -33,3 +34,12 @@ def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
             writer.writerows((person_id, repr(p)) for person_id, p in zip(selection.ids, selection.marginals))
         written.append(path)
     return written
+
+
+def write_comparison(path: Path, id_column: str, comparison: FairnessComparison) -> None:
+    """Write id, LEGACY's estimated and the fair algorithm's probability for everyone, in id order."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([id_column, "legacy_estimate", comparison.algorithm])
+        writer.writerows((i, repr(l), repr(f)) for i, l, f in zip(comparison.ids, comparison.legacy, comparison.fair))

@@ -219,3 +219,16 @@ def test_quotas_prints_a_features_file_from_population_shares(runner, write_csv)
         "age,young,3,3",
         "age,old,7,7",
     ]
+
+
+def test_select_into_an_unwritable_folder_exits_2_naming_it(runner, gender_people, gender_features, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "out"
+    result = runner.invoke(
+        cli,
+        ["select", "--people", str(gender_people), "--features", str(gender_features),
+         "--panel-size", "4", "--algorithm", "legacy", "--seed", "1", "--out", str(out)],
+    )
+    assert_clean_exit(result, 2)
+    assert f"{out}: cannot be written" in result.output
