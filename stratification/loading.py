@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import warnings
@@ -247,13 +248,7 @@ def _read_pool(
 
 def _row_numbers(count: int, skipped: set[int]) -> list[int]:
     """Row numbers of the records pandas kept: it renumbers its index past the rows it skipped."""
-    numbers: list[int] = []
-    line = 0
-    while len(numbers) < count:
-        line += 1
-        if line not in skipped:
-            numbers.append(line)
-    return numbers
+    return list(itertools.islice((line for line in itertools.count(1) if line not in skipped), count))
 
 
 def _feature_columns(table: Table) -> tuple[int, int] | None:
