@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 
 import click
 
+from sortition.audit import SeedSource, build_bundle, derive_seed, parse_seed_source, pool_sha256, quotas_sha256, read_bundle, write_bundle
 from sortition.comparison import compare_with_legacy
 from sortition.fair import FAIR_ALGORITHMS
 from sortition.feasibility import Infeasible, Relaxation, find_relaxations
@@ -19,11 +21,13 @@ from sortition.legacy import SelectionFailed
 from sortition.outputs import write_comparison, write_selection
 from sortition.selection import ALGORITHMS, new_seed, select_panel
 from sortition.solver import SOLVERS
+from sortition.verify import verify_bundle
 from stratification import InputError, Problem, format_quotas_csv, load_inputs, load_shares, quotas_from_shares
 
 __all__ = ["main"]
 
 EXIT_INFEASIBLE = 1
+EXIT_DISCREPANCY = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -85,24 +89,93 @@ def check(people: Path, features: Path, panel_size: int, households: str | None,
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the results.")
 @click.option("--algorithm", type=click.Choice(ALGORITHMS), default="leximin", show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the draw (default: a fresh random one, printed).")
+@click.option("--dice", default=None, help="Public randomness: dice rolls witnessed after `sortition commit`, e.g. 3,6,1,4,2,5.")
+@click.option("--beacon", default=None, help="Public randomness: a beacon value (hexadecimal) published after `sortition commit`.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 def select(
     people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None,
-    out: Path, algorithm: str, seed: int | None, quiet: bool,
+    out: Path, algorithm: str, seed: int | None, dice: str | None, beacon: str | None, quiet: bool,
 ) -> None:
-    """Draw a panel; write selected.csv, remaining.csv and probabilities.csv to --out."""
+    """Draw a panel; write selected.csv, remaining.csv, probabilities.csv and audit.json to --out."""
     columns = _households(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
-    seed = new_seed() if seed is None else seed
+    source, seed = _seed(seed, dice, beacon, pool_sha256(pool, columns), quotas_sha256(quotas), panel_size)
     with _progress(quiet) as progress:
         selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress)
+    bundle = build_bundle(pool, quotas, selection, source, solver)
     with _writing(out):
         written = write_selection(out, pool, selection)
-    click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}).")
+        write_bundle(out / "audit.json", bundle)
+    written.append(out / "audit.json")
+    origin = f"from {source.kind} {source.input}" if source.input else source.kind
+    click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}, {origin}).")
     if selection.marginals is not None:
         click.echo(f"Smallest selection probability: {min(selection.marginals):.4%} (k/n = {panel_size / len(pool):.4%}).")
     for path in written:
         click.echo(f"  wrote {path}")
+
+
+def _seed(seed: int | None, dice: str | None, beacon: str | None, pool_hash: str, quotas_hash: str, panel_size: int) -> tuple[SeedSource, int]:
+    """The seed and where it came from: --seed, --dice, --beacon (at most one), or the operating system."""
+    given = [name for name, value in (("--seed", seed), ("--dice", dice), ("--beacon", beacon)) if value is not None]
+    if len(given) > 1:
+        raise click.UsageError(f"give at most one of --seed, --dice and --beacon (got {' and '.join(given)})")
+    if seed is not None:
+        return SeedSource("given"), seed
+    if dice is None and beacon is None:
+        return SeedSource("random"), new_seed()
+    source = parse_seed_source("dice", dice) if dice is not None else parse_seed_source("beacon", beacon or "")
+    return source, derive_seed(source, pool_hash, quotas_hash, panel_size)
+
+
+@cli.command()
+@_input_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the commitment as JSON to this file.")
+def commit(people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None, out: Path | None) -> None:
+    """Publish the input hashes before the public randomness (dice, beacon) exists."""
+    columns = _households(households)
+    pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
+    commitment = {
+        "pool_sha256": pool_sha256(pool, columns),
+        "quotas_sha256": quotas_sha256(quotas),
+        "panel_size": panel_size,
+        "household_columns": list(columns),
+        "pool_size": len(pool),
+    }
+    for key, value in commitment.items():
+        click.echo(f"{key + ':':<19} {','.join(value) if isinstance(value, list) else value}")
+    click.echo("Publish these lines; then roll the dice (or take the beacon value) and run select with --dice or --beacon.")
+    if out is not None:
+        with _writing(out):
+            out.write_text(json.dumps(commitment, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        click.echo(f"  wrote {out}")
+
+
+@cli.command()
+@click.argument("bundle_path", metavar="AUDIT_JSON", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--people", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The people CSV the draw was made from.")
+@click.option("--features", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The features CSV the draw was made from.")
+@click.option("--no-resolve", is_flag=True, help="Skip solving the fair distribution again (the slow part on large pools).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def verify(bundle_path: Path, people: Path, features: Path, no_resolve: bool, quiet: bool) -> None:
+    """Exit 0 only if the inputs and a replay of the draw agree with the audit bundle."""
+    bundle = read_bundle(bundle_path)
+    try:
+        columns = tuple(bundle["household_columns"])
+        pool, quotas = load_inputs(people, features, int(bundle["panel_size"]), id_column=bundle["pool"]["id_column"], household_columns=columns)
+        with _progress(quiet) as progress:
+            result = verify_bundle(bundle, pool, quotas, resolve=not no_resolve, progress=progress)
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise InputError([Problem(str(bundle_path), f"is not a complete audit bundle ({type(error).__name__}: {error})")]) from error
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+    if result.ok:
+        click.echo(f"Verified: {bundle_path} matches {people} and {features}; the replayed draw selects the same {len(bundle['selected'])} people.")
+        return
+    click.echo(f"NOT verified: {len(result.problems)} discrepancies between {bundle_path} and the inputs:", err=True)
+    for problem in result.problems:
+        click.echo(f"  - {problem}", err=True)
+    click.get_current_context().exit(EXIT_DISCREPANCY)
 
 
 @cli.command()

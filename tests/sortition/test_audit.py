@@ -1,0 +1,276 @@
+"""The audit bundle: reproducible across processes, verified on fresh draws, tampering caught precisely."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from sortition.audit import SeedSource, derive_seed, sha256_of
+from sortition.cli import cli
+from sortition.selection import ALGORITHMS
+
+REPO = Path(__file__).resolve().parents[2]
+SMALL = REPO / "sample_data" / "small"
+PEOPLE, FEATURES = SMALL / "people.csv", SMALL / "features.csv"
+HOUSEHOLDS = "address,postcode"
+
+
+def assert_exit(result, code: int) -> None:
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+def select(runner, out: Path, *options: str, people: Path = PEOPLE, features: Path = FEATURES) -> dict:
+    result = runner.invoke(
+        cli,
+        ["select", "--people", str(people), "--features", str(features), "--panel-size", "12",
+         "--households", HOUSEHOLDS, "--out", str(out), "--quiet", *options],
+    )
+    assert_exit(result, 0)
+    return json.loads((out / "audit.json").read_text(encoding="utf-8"))
+
+
+def verify(runner, bundle: Path, people: Path = PEOPLE, features: Path = FEATURES, *options: str):
+    return runner.invoke(cli, ["verify", str(bundle), "--people", str(people), "--features", str(features), "--quiet", *options])
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory) -> dict[str, Path]:
+    """One fresh draw per algorithm on the small sample pool, seeded by dice."""
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("draws")
+    for algorithm in ALGORITHMS:
+        select(CliRunner(), folder / algorithm, "--algorithm", algorithm, "--dice", "3,6,1,4,2,5")
+    return {algorithm: folder / algorithm / "audit.json" for algorithm in ALGORITHMS}
+
+
+def edited_copy(bundle: Path, tmp_path: Path, edit) -> Path:
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "audit.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def edited_csv(source: Path, tmp_path: Path, edit) -> Path:
+    with source.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows = edit(header, rows)
+    path = tmp_path / source.name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+    return path
+
+
+_DRAW_SCRIPT = """
+import sys
+from sortition.audit import SeedSource, build_bundle, sha256_of
+from sortition.selection import ALGORITHMS, select_panel
+from stratification import load_inputs
+pool, quotas = load_inputs(sys.argv[1], sys.argv[2], 12, household_columns=("address", "postcode"))
+for algorithm in ALGORITHMS:
+    selection = select_panel(pool, quotas, 12, algorithm=algorithm, seed=20261124, households=("address", "postcode"))
+    bundle = build_bundle(pool, quotas, selection, SeedSource("given"))
+    print(algorithm, sha256_of(bundle), bundle["distribution"] and bundle["distribution"]["sha256"], ",".join(bundle["selected"]))
+"""
+
+
+def test_the_same_seeded_draw_gives_the_same_bundle_under_20_hash_seeds():
+    def run(hash_seed: int) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": str(hash_seed), "PYTHONPATH": str(REPO)}
+        done = subprocess.run([sys.executable, "-c", _DRAW_SCRIPT, str(PEOPLE), str(FEATURES)], env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outputs = list(pool.map(run, range(20)))
+
+    assert len(outputs[0].splitlines()) == len(ALGORITHMS)
+    assert all(output == outputs[0] for output in outputs), "bundles differ between PYTHONHASHSEED values"
+
+
+def test_verify_passes_on_a_fresh_bundle_of_each_algorithm(runner, bundles):
+    for algorithm, bundle in bundles.items():
+        result = verify(runner, bundle)
+
+        assert_exit(result, 0)
+        assert "Verified" in result.output
+        assert "derives from dice '3,6,1,4,2,5'" in result.output
+        if algorithm != "legacy":
+            assert f"re-solved {algorithm}" in result.output
+
+
+def test_the_bundle_holds_what_an_auditor_needs(bundles):
+    bundle = json.loads(bundles["leximin"].read_text(encoding="utf-8"))
+
+    assert bundle["seed"]["value"] == derive_seed(SeedSource("dice", "3,6,1,4,2,5"), bundle["pool"]["sha256"], bundle["quotas"]["sha256"], 12)
+    distribution = bundle["distribution"]
+    content = {key: value for key, value in distribution.items() if key != "sha256"}
+    assert distribution["sha256"] == sha256_of(content)
+    assert abs(sum(distribution["probabilities"]) - 1) < 1e-9
+    assert abs(sum(bundle["marginals"].values()) - 12) < 1e-9
+    assert len(bundle["selected"]) == 12 and bundle["selected"] == sorted(bundle["selected"])
+    assert sorted(m for t in bundle["pool"]["types"] for m in t["members"]) == sorted(bundle["marginals"])
+    assert {"toolkit_version", "python_version", "solver", "algorithm", "panel_size", "household_columns", "draw"} <= set(bundle)
+
+
+def test_verify_names_a_changed_feature_value(runner, bundles, tmp_path):
+    def edit(header, rows):
+        rows[4][header.index("gender")] = "woman" if rows[4][header.index("gender")] == "man" else "man"
+        return rows
+
+    people = edited_csv(PEOPLE, tmp_path, edit)
+    result = verify(runner, bundles["leximin"], people)
+
+    assert_exit(result, 1)
+    assert "NOT verified" in result.output
+    assert "person P005: gender is" in result.output
+
+
+def test_verify_names_a_removed_person(runner, bundles, tmp_path):
+    people = edited_csv(PEOPLE, tmp_path, lambda header, rows: [row for row in rows if row[0] != "P042"])
+    result = verify(runner, bundles["maximin"], people)
+
+    assert_exit(result, 1)
+    assert "in the bundle but not in the people file: P042" in result.output
+
+
+def test_verify_names_a_changed_quota(runner, bundles, tmp_path):
+    def edit(header, rows):
+        for row in rows:
+            if row[:2] == ["territory", "rural"]:
+                row[3] = str(int(row[3]) - 1)
+        return rows
+
+    features = edited_csv(FEATURES, tmp_path, edit)
+    result = verify(runner, bundles["leximin"], PEOPLE, features)
+
+    assert_exit(result, 1)
+    assert "quotas: territory=rural is min" in result.output
+
+
+def test_verify_catches_an_edited_seed(runner, bundles, tmp_path):
+    def edit(data):
+        data["seed"]["value"] += 1
+
+    result = verify(runner, edited_copy(bundles["nash"], tmp_path, edit))
+
+    assert_exit(result, 1)
+    assert "seed: dice '3,6,1,4,2,5' with the committed hashes gives seed" in result.output
+
+
+def test_verify_catches_an_edited_given_seed_by_replaying_the_draw(runner, tmp_path):
+    bundle = tmp_path / "draw" / "audit.json"
+    select(runner, bundle.parent, "--seed", "7")
+    result = verify(runner, edited_copy(bundle, tmp_path, lambda data: data["seed"].update(value=8)), PEOPLE, FEATURES, "--no-resolve")
+
+    assert_exit(result, 1)
+    assert "draw: the seed gives random value" in result.output
+
+
+def test_verify_catches_an_edited_probability(runner, bundles, tmp_path):
+    def edit(data):
+        probabilities = data["distribution"]["probabilities"]
+        probabilities[0], probabilities[-1] = probabilities[0] + 0.01, probabilities[-1] - 0.01
+
+    result = verify(runner, edited_copy(bundles["leximin"], tmp_path, edit))
+
+    assert_exit(result, 1)
+    assert "distribution: its panels and probabilities hash to" in result.output
+    assert "marginals: recorded probabilities disagree with the panels for" in result.output
+
+
+def test_verify_names_a_swapped_selected_id(runner, bundles, tmp_path):
+    data = json.loads(bundles["leximin"].read_text(encoding="utf-8"))
+    removed = data["selected"][0]
+    added = next(person for person in data["marginals"] if person not in data["selected"])
+
+    def edit(data):
+        data["selected"] = sorted([added, *data["selected"][1:]])
+
+    result = verify(runner, edited_copy(bundles["leximin"], tmp_path, edit), PEOPLE, FEATURES, "--no-resolve")
+
+    assert_exit(result, 1)
+    assert f"selected: the bundle lists {added} but the replay selects {removed} instead" in result.output
+
+
+def test_verify_of_a_legacy_draw_replays_the_greedy_algorithm(runner, bundles, tmp_path):
+    data = json.loads(bundles["legacy"].read_text(encoding="utf-8"))
+    outsider = next(t["members"][0] for t in data["pool"]["types"] if t["members"][0] not in data["selected"])
+    swapped = edited_copy(bundles["legacy"], tmp_path, lambda d: d.update(selected=sorted([outsider, *d["selected"][1:]])))
+
+    result = verify(runner, swapped)
+
+    assert_exit(result, 1)
+    assert f"selected: the bundle lists {outsider}" in result.output
+
+
+def test_the_bundle_holds_no_personal_data_beyond_ids(runner, tmp_path, write_csv):
+    people = write_csv(
+        "people.csv",
+        "id,name,email,phone,address,gender,age",
+        *(f"p{i},CANARY-NAME-{i},canary{i}@canary.example,+33 6 99 99 99 {i:02d},{i} CANARY-STREET,"
+          f"{'woman' if i % 2 else 'man'},{'young' if i % 3 else 'old'}" for i in range(20)),
+    )
+    features = write_csv("features.csv", "feature,value,min,max", "gender,woman,2,2", "gender,man,2,2", "age,young,1,3", "age,old,1,3")
+    for algorithm in ALGORITHMS:
+        out = tmp_path / algorithm
+        result = runner.invoke(cli, ["select", "--people", str(people), "--features", str(features), "--panel-size", "4",
+                                     "--households", "address", "--algorithm", algorithm, "--seed", "1", "--out", str(out), "--quiet"])
+        assert_exit(result, 0)
+        text = (out / "audit.json").read_text(encoding="utf-8")
+
+        assert "CANARY" not in text and "canary" not in text and "+33" not in text
+
+
+def test_commit_prints_the_hashes_the_bundle_commits_to(runner, bundles):
+    result = runner.invoke(cli, ["commit", "--people", str(PEOPLE), "--features", str(FEATURES), "--panel-size", "12", "--households", HOUSEHOLDS])
+    bundle = json.loads(bundles["leximin"].read_text(encoding="utf-8"))
+
+    assert_exit(result, 0)
+    assert f"pool_sha256:        {bundle['pool']['sha256']}" in result.output
+    assert f"quotas_sha256:      {bundle['quotas']['sha256']}" in result.output
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--seed", "1", "--dice", "1,2"], "give at most one of --seed, --dice and --beacon"),
+        (["--dice", "3,six,1"], "--dice: expected the rolls as whole numbers"),
+        (["--beacon", "xyz"], "--beacon: expected at least 16 hexadecimal digits"),
+    ],
+)
+def test_bad_seed_sources_exit_2_with_a_message(runner, tmp_path, options, message):
+    result = runner.invoke(cli, ["select", "--people", str(PEOPLE), "--features", str(FEATURES), "--panel-size", "12", "--out", str(tmp_path), *options])
+
+    assert_exit(result, 2)
+    assert message in result.output
+
+
+def test_a_beacon_seed_is_derived_from_the_inputs(runner, tmp_path):
+    bundle = select(runner, tmp_path / "draw", "--beacon", "0xDEADBEEF00112233445566778899AABB", "--algorithm", "maximin")
+
+    assert bundle["seed"]["source"] == "beacon" and bundle["seed"]["input"] == "deadbeef00112233445566778899aabb"
+    assert_exit(verify(runner, tmp_path / "draw" / "audit.json"), 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json", "is not a JSON file"), ('{"format": "other"}', "is not an audit bundle"), ('{"format": "assembly-toolkit audit bundle", "format_version": 1}', "is not a complete audit bundle")],
+)
+def test_verify_of_a_broken_bundle_exits_2(runner, tmp_path, content, message):
+    path = tmp_path / "audit.json"
+    path.write_text(content, encoding="utf-8")
+
+    result = verify(runner, path)
+
+    assert_exit(result, 2)
+    assert message in result.output
