@@ -9,22 +9,13 @@ from sortition.comparison import FairnessComparison
 from sortition.selection import Selection
 from stratification import Pool
 
-__all__ = ["write_selection", "write_comparison"]
+__all__ = ["write_selection", "write_panel", "write_comparison"]
 
 
 def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
     """Write the selected and remaining people (in input order) and, for fair algorithms, every
     person's selection probability (in id order); return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    chosen = set(selection.panel)
-    written = []
-    for name, keep in (("selected.csv", True), ("remaining.csv", False)):
-        path = out / name
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(pool.columns)
-            writer.writerows(person.fields for person in pool.people if (person.id in chosen) == keep)
-        written.append(path)
+    written = write_panel(out, pool, selection.panel)
     path = out / "probabilities.csv"
     path.unlink(missing_ok=True)  # a legacy draw must not leave an earlier fair draw's file behind
     if selection.marginals is not None:
@@ -32,6 +23,21 @@ def write_selection(out: Path, pool: Pool, selection: Selection) -> list[Path]:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow([pool.id_column, "probability"])
             writer.writerows((person_id, repr(p)) for person_id, p in zip(selection.ids, selection.marginals))
+        written.append(path)
+    return written
+
+
+def write_panel(out: Path, pool: Pool, panel: tuple[str, ...]) -> list[Path]:
+    """Write selected.csv and remaining.csv: the panel and everyone else, every column, in input order."""
+    out.mkdir(parents=True, exist_ok=True)
+    chosen = set(panel)
+    written = []
+    for name, keep in (("selected.csv", True), ("remaining.csv", False)):
+        path = out / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(pool.columns)
+            writer.writerows(person.fields for person in pool.people if (person.id in chosen) == keep)
         written.append(path)
     return written
 
