@@ -1,1 +1,103 @@
-"""Assembly app: the Flask web shell (built in its own issue)."""
+"""Assembly app: the Flask web shell where organisers, facilitators, auditors and members run an assembly."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+__all__ = ["create_app"]
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # default: SQLite in the instance folder
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    "ENV_PRODUCTION": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+    "CLOCK": lambda: datetime.now(UTC),
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Configuration (defaults, then the environment, then `config`), extensions and blueprints."""
+    from assembly_app import commands, db
+    from assembly_app.i18n import choose_language, t
+    from assembly_app.views import assemblies, audit, auth
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(DEFAULTS)
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("ENV_PRODUCTION"):
+        app.config["ENV_PRODUCTION"] = True
+    app.config.update(config or {})
+    if not app.config["DATABASE_URL"] or not app.config["SECRET_KEY"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{os.path.join(app.instance_path, 'assembly.sqlite3')}"
+    if not app.config["SECRET_KEY"]:
+        if app.config["ENV_PRODUCTION"]:
+            raise RuntimeError("set SECRET_KEY in production")
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config["ENV_PRODUCTION"])
+
+    db.init_app(app)
+    CSRFProtect(app)
+    commands.init_app(app)
+    for blueprint in (auth.bp, assemblies.bp, audit.bp):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals["t"] = t
+
+    @app.before_request
+    def _language() -> None:
+        g.lang = choose_language()
+
+    @app.context_processor
+    def _identity() -> dict[str, Any]:
+        from assembly_app.access import current_member, current_user
+
+        return {"user": current_user(), "member": current_member(), "lang": g.get("lang", "en")}
+
+    app.register_error_handler(HTTPException, _error_page)
+    return app
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    from flask import current_app
+
+    from assembly_app.i18n import choose_language, t
+
+    if "lang" not in g:
+        g.lang = choose_language()
+    code = error.code or 500
+    if isinstance(error, CSRFError):
+        code = 400
+    messages = {403: "error.403", 404: "error.404", 400: "error.400", 429: "error.429"}
+    if code == 413:
+        message = t("error.413", limit=round(current_app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024, 1))
+    elif code in messages:
+        message = t(messages[code])
+    else:
+        message = error.description or error.name
+    return render_template("error.html", code=code, message=message), code
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so that sessions survive restarts in development."""
+    import secrets
+
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(path, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()

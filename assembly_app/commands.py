@@ -1,0 +1,103 @@
+"""Flask commands: init-db (migrations to head), create-user, demo, verify-log."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assembly_app import accounts, auditlog, db, roster
+from assembly_app.models import STAFF_ROLES, User
+from sortition import select_panel
+from sortition.audit import SeedSource, build_bundle, write_bundle
+from sortition.outputs import write_selection
+from stratification import load_inputs
+
+__all__ = ["init_app", "write_sample_draw"]
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "small"
+DEMO_USERS = (("organiser", "organiser-demo"), ("facilitator", "facilitator-demo"), ("auditor", "auditor-demo"))
+
+
+def _session() -> Session:
+    return Session(current_app.extensions["engine"])
+
+
+def _now() -> datetime:
+    return current_app.config["CLOCK"]().astimezone(UTC).replace(tzinfo=None)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations to head)."""
+    db.upgrade(current_app.extensions["engine"])
+    click.echo(f"Database at head: {current_app.extensions['engine'].url.render_as_string(hide_password=True)}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.password_option()
+def create_user(username: str, role: str, password: str) -> None:
+    """Create a staff account (organiser, facilitator or auditor)."""
+    with _session() as session:
+        try:
+            accounts.create_user(session, username, password, role, actor="cli", now=_now())
+        except accounts.AccountError as error:
+            raise click.ClickException(error.reason) from None
+        session.commit()
+    click.echo(f"Created {role} {username!r}.")
+
+
+@click.command("demo")
+@click.option("--seed", default=1, show_default=True, help="Seed of the demo draw.")
+def demo(seed: int) -> None:
+    """Draw a panel of 12 from sample_data/small, import it as an assembly, create demo accounts."""
+    db.upgrade(current_app.extensions["engine"])
+    with _session() as session, tempfile.TemporaryDirectory() as folder:
+        if session.scalar(select(User).limit(1)) is not None:
+            raise click.ClickException("the database already has accounts; the demo needs an empty one")
+        out = Path(folder)
+        write_sample_draw(out, seed)
+        for username, password in DEMO_USERS:
+            accounts.create_user(session, username, password, username, actor="demo", now=_now())
+        assembly = roster.import_draw(session, "Demo assembly (sample_data/small)", out, id_column="id", actor="organiser", now=_now())
+        issued = [(member.person_id, code) for member, code in roster.issue_codes(session, assembly, actor="organiser", now=_now())]
+        session.commit()
+    click.echo(f"Imported {len(issued)} members (seed {seed}). Staff logins (username / password):")
+    for username, password in DEMO_USERS:
+        click.echo(f"  {username:<12} {password}")
+    click.echo("Member voting codes (open /member):")
+    for person_id, code in issued:
+        click.echo(f"  {person_id}  {code}")
+
+
+def write_sample_draw(out: Path, seed: int) -> None:
+    """Draw 12 of sample_data/small with the engine and write the folder `sortition select` would, plus features.csv."""
+    households = ("address", "postcode")
+    pool, quotas = load_inputs(SAMPLE / "people.csv", SAMPLE / "features.csv", 12, household_columns=households)
+    selection = select_panel(pool, quotas, 12, seed=seed, households=households)
+    write_selection(out, pool, selection)
+    write_bundle(out / "audit.json", build_bundle(pool, quotas, selection, SeedSource("given")))
+    shutil.copy(SAMPLE / "features.csv", out / "features.csv")
+
+
+@click.command("verify-log")
+def verify_log() -> None:
+    """Verify the audit log's hash chain; exit 1 naming the first broken entry."""
+    with _session() as session:
+        count, head, broken = auditlog.verify_chain(session)
+    if broken is not None:
+        raise click.ClickException(f"the audit log is broken at {broken}")
+    click.echo(f"The audit log holds: {count} entries, head hash {head}.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, create_user, demo, verify_log):
+        app.cli.add_command(command)

@@ -1,0 +1,105 @@
+"""Interface strings in English and French, in one place; `t(key)` picks the request's language."""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+__all__ = ["LANGUAGES", "CATALOGUE", "t", "choose_language"]
+
+LANGUAGES = ("en", "fr")
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # key: (English, French)
+    "app.title": ("Citizens' assembly", "Assemblée citoyenne"),
+    "nav.assemblies": ("Assemblies", "Assemblées"),
+    "nav.audit": ("Audit log", "Journal d'audit"),
+    "nav.login": ("Staff login", "Connexion équipe"),
+    "nav.member": ("Member page", "Espace membre"),
+    "nav.logout": ("Log out", "Se déconnecter"),
+    "nav.signed_in": ("Signed in as", "Connecté·e en tant que"),
+    "login.title": ("Staff login", "Connexion de l'équipe"),
+    "login.username": ("Username", "Identifiant"),
+    "login.password": ("Password", "Mot de passe"),
+    "login.submit": ("Log in", "Se connecter"),
+    "login.failed": ("Wrong username or password.", "Identifiant ou mot de passe incorrect."),
+    "login.limited": ("Too many failed attempts. Try again in 15 minutes.", "Trop d'essais manqués. Réessayez dans 15 minutes."),
+    "code.title": ("Member page", "Espace membre"),
+    "code.prompt": ("Enter the code printed on your card.", "Saisissez le code imprimé sur votre carte."),
+    "code.label": ("Your code", "Votre code"),
+    "code.submit": ("Open my page", "Ouvrir mon espace"),
+    "code.failed": ("This code is not valid.", "Ce code n'est pas valide."),
+    "member.welcome": ("Welcome, member", "Bienvenue, membre"),
+    "member.of": ("Member of", "Membre de"),
+    "member.status": ("Your status", "Votre statut"),
+    "member.features": ("Your profile in the draw", "Votre profil dans le tirage"),
+    "assemblies.title": ("Assemblies", "Assemblées"),
+    "assemblies.none": ("No assembly yet.", "Aucune assemblée pour l'instant."),
+    "assemblies.new": ("Create an assembly from a draw", "Créer une assemblée à partir d'un tirage"),
+    "assemblies.members": ("members", "membres"),
+    "import.title": ("Create an assembly from a draw", "Créer une assemblée à partir d'un tirage"),
+    "import.help": (
+        "Upload the files written by “sortition select” and the features file used for the draw.",
+        "Déposez les fichiers écrits par « sortition select » et le fichier des critères utilisé pour le tirage.",
+    ),
+    "import.name": ("Name of the assembly", "Nom de l'assemblée"),
+    "import.id_column": ("Id column", "Colonne d'identifiant"),
+    "import.selected": ("selected.csv (the panel)", "selected.csv (le panel)"),
+    "import.remaining": ("remaining.csv (the rest of the pool)", "remaining.csv (le reste du vivier)"),
+    "import.features": ("features.csv (features and quotas)", "features.csv (critères et quotas)"),
+    "import.audit": ("audit.json (optional)", "audit.json (facultatif)"),
+    "import.submit": ("Create the assembly", "Créer l'assemblée"),
+    "import.rejected": ("The draw was not imported:", "Le tirage n'a pas été importé :"),
+    "roster.title": ("Roster", "Liste des membres"),
+    "roster.draw": ("Draw", "Tirage"),
+    "roster.no_audit": ("no audit bundle", "pas de dossier d'audit"),
+    "roster.person": ("Id", "Identifiant"),
+    "roster.status": ("Status", "Statut"),
+    "roster.actions": ("Actions", "Actions"),
+    "roster.withdraw": ("Withdraw", "Retrait"),
+    "roster.codes": ("Issue new voting codes", "Émettre de nouveaux codes de vote"),
+    "roster.codes_help": (
+        "Every active member gets a new code; earlier codes stop working. Print the cards at once: codes are shown only once.",
+        "Chaque membre actif reçoit un nouveau code ; les anciens cessent de fonctionner. Imprimez les cartes tout de suite : les codes ne sont affichés qu'une fois.",
+    ),
+    "roster.remaining": ("Remaining pool", "Reste du vivier"),
+    "status.active": ("active", "actif·ve"),
+    "status.withdrawn": ("withdrawn", "retiré·e"),
+    "status.replaced": ("replaced", "remplacé·e"),
+    "status.remaining": ("in the remaining pool", "dans le reste du vivier"),
+    "withdraw.title": ("Withdraw a member", "Retrait d'un membre"),
+    "withdraw.date": ("Date", "Date"),
+    "withdraw.reason": ("Reason", "Motif"),
+    "withdraw.submit": ("Record the withdrawal", "Enregistrer le retrait"),
+    "codes.title": ("Voting codes", "Codes de vote"),
+    "codes.card": ("Your personal voting code", "Votre code de vote personnel"),
+    "audit.title": ("Audit log", "Journal d'audit"),
+    "audit.when": ("When (UTC)", "Quand (UTC)"),
+    "audit.who": ("Who", "Qui"),
+    "audit.what": ("What", "Quoi"),
+    "audit.before": ("Before", "Avant"),
+    "audit.after": ("After", "Après"),
+    "audit.empty": ("The log is empty.", "Le journal est vide."),
+    "error.403": ("You are not allowed to do this.", "Vous n'avez pas le droit de faire cela."),
+    "error.404": ("This page does not exist.", "Cette page n'existe pas."),
+    "error.400": ("The form was stale or incomplete; reload the page and try again.", "Le formulaire était périmé ou incomplet ; rechargez la page et réessayez."),
+    "error.413": ("The upload is too large (limit: {limit} MB).", "Le fichier envoyé est trop volumineux (limite : {limit} Mo)."),
+    "error.429": ("Too many failed attempts. Try again in 15 minutes.", "Trop d'essais manqués. Réessayez dans 15 minutes."),
+    "error.back": ("Back to the start page", "Retour à l'accueil"),
+}
+
+
+def choose_language() -> str:
+    """?lang= (remembered in the session), else the browser's Accept-Language, else English."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default="en")
+
+
+def t(key: str, **values: object) -> str:
+    english, french = CATALOGUE[key]
+    text = french if g.get("lang") == "fr" else english
+    return text.format(**values) if values else text

@@ -1,0 +1,78 @@
+"""Fixtures for the assembly app: a draw folder, apps on SQLite, engines on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from assembly_app import create_app
+from assembly_app.commands import write_sample_draw
+from assembly_app.db import make_engine, upgrade
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+FIXED_NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def draw_folder(tmp_path_factory) -> Path:
+    """The folder `sortition select` writes for sample_data/small (k=12, seed 1), plus features.csv."""
+    folder = tmp_path_factory.mktemp("draw")
+    write_sample_draw(folder, seed=1)
+    return folder
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A migrated, empty database: a fresh SQLite file, or a fresh schema in the PostgreSQL `test` database."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'storage.sqlite3'}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        admin.dispose()
+        reason = f"PostgreSQL is not reachable at {POSTGRES_URL} ({type(error.orig).__name__})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; under CI the PostgreSQL storage tests must run")
+        pytest.skip(f"{reason}; start it (pg_isready -h 127.0.0.1) to run the storage tests on PostgreSQL too")
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_test_app(tmp_path: Path, **config):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "SECRET_KEY": "test", "CLOCK": lambda: FIXED_NOW, **config})
+    return app
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """An app (CSRF checks off) loaded with the demo: staff accounts, an assembly, member codes."""
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    app.member_codes = dict(re.findall(r"^  (P\d+)  ([A-Z0-9]{10})$", result.output, re.MULTILINE))
+    return app
+
+
+def login(client, username: str, password: str | None = None):
+    return client.post("/login", data={"username": username, "password": password or f"{username}-demo"})
