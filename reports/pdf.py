@@ -14,11 +14,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
-__all__ = ["ACCENT", "BOLD", "FONT", "FONT_DIR", "MARGIN", "MONO", "RULE", "SHADE", "STYLES", "build_pdf", "paragraph", "table"]
+__all__ = ["ACCENT", "BOLD", "FONT", "FONT_DIR", "MARGIN", "MONO", "RULE", "SHADE", "STYLES", "build_pdf", "natural_widths", "paragraph", "table"]
 
 # Debian's fonts-dejavu-core: TrueType fonts that cover French (and most European) accents.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -49,6 +50,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4),
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
+        "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8, leading=10, textColor=colors.white),
         "code": ParagraphStyle("code", parent=body, fontName=MONO, fontSize=8, leading=10.5, backColor=SHADE, borderPadding=4, spaceBefore=4, spaceAfter=6),
         "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")),
     }
@@ -64,9 +66,45 @@ def paragraph(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escaped, STYLES[style])
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *, numeric_from: int = 1) -> LongTable:
-    """A table whose header row is repeated on every page it spans; columns from `numeric_from` align right."""
-    data = [list(header), *[list(row) for row in rows]]
+def natural_widths(header: Sequence[str], rows: Sequence[Sequence[str]], total: float, *, fixed: int = 0) -> list[float]:
+    """Column widths adding up to `total` points. The first `fixed` columns, and any column narrower than an
+    even share of what is left, get the width of their widest cell; the rest share the remainder in proportion
+    to theirs (their cells wrap). If everything fits, every column widens in proportion."""
+    padding = 9  # the table's left and right padding, and a point to spare
+    columns = list(zip(header, *rows))
+    natural = [max(stringWidth(str(cell), BOLD if i == 0 else FONT, 8) for i, cell in enumerate(column)) + padding for column in columns]
+    word = [max(stringWidth(w, BOLD if i == 0 else FONT, 8) for i, cell in enumerate(column) for w in str(cell).split() or [""]) + padding
+            for column in columns]
+    if sum(natural) <= total:
+        return [width * total / sum(natural) for width in natural]
+    kept = set(range(fixed))
+    while True:
+        spare = total - sum(natural[i] for i in kept)
+        rest = [i for i in range(len(natural)) if i not in kept]
+        narrow = {i for i in rest if natural[i] <= spare / len(rest)}
+        if not narrow:
+            break
+        kept |= narrow
+    wanted = sum(natural[i] for i in rest)
+    widths = [natural[i] if i in kept else natural[i] * spare / wanted for i in range(len(natural))]
+    # No column narrower than its longest word; the room comes from the column with the most to spare.
+    for i in rest:
+        if widths[i] < word[i]:
+            donor = max(rest, key=lambda j: widths[j] - word[j])
+            gap = min(word[i] - widths[i], max(widths[donor] - word[donor], 0))
+            widths[i] += gap
+            widths[donor] -= gap
+    return widths
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *, numeric_from: int = 1, wrap: bool = False) -> LongTable:
+    """A table whose header row is repeated on every page it spans; columns from `numeric_from` align right.
+
+    With `wrap`, cells are paragraphs that wrap within their column instead of running into the next.
+    """
+    data: list[list[str | Paragraph]] = [list(header), *[list(row) for row in rows]]
+    if wrap:
+        data = [[paragraph(text, "head" if i == 0 else "cell") for text in row] for i, row in enumerate(data)]
     result = LongTable(data, colWidths=list(widths), repeatRows=1)
     result.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, 8),
@@ -77,6 +115,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     if numeric_from < len(header):

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
-from reports.pdf import ACCENT, FONT, MARGIN, RULE, build_pdf, paragraph, table
+from reports.pdf import ACCENT, FONT, MARGIN, RULE, build_pdf, natural_widths, paragraph, table
 
 __all__ = ["FeatureRow", "FeatureReport", "Fairness", "PanelMember", "SelectionReportData", "build_selection_report"]
 
@@ -229,9 +229,7 @@ def _panel(data: SelectionReportData) -> list[Flowable]:
     contacts = data.contact_columns if data.is_contact_sheet else ()
     header = ("#", "Id", *data.feature_names, *contacts)
     rows = [(str(i), m.id, *m.values, *(m.contacts if contacts else ())) for i, m in enumerate(data.panel, start=1)]
-    first = 10 * mm
-    other = (_WIDTH - first) / (len(header) - 1)
     note = ("Contact sheet: names and contact details are included; do not publish this version." if contacts
             else "Ids and feature values only; names and contact details are not published.")
     return [CondPageBreak(60 * mm), paragraph("Selected panel", "h1"), paragraph(note),
-            table(header, [tuple(_fit(c, 40) for c in row) for row in rows], (first, *(other,) * (len(header) - 1)), numeric_from=len(header))]
+            table(header, rows, natural_widths(header, rows, _WIDTH, fixed=2), numeric_from=len(header), wrap=True)]
