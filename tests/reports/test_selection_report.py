@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 
 from reports import Fairness, FeatureReport, FeatureRow, PanelMember, SelectionReportData, build_selection_report
 from sortition.audit import SeedSource, build_bundle
+from sortition.comparison import FairnessComparison
 from sortition.reporting import selection_report_data
 from sortition.selection import Selection, select_panel
 from stratification import Person, Pool, Quota, QuotaSet, load_inputs
@@ -112,6 +116,27 @@ def test_two_generations_are_byte_identical(small_draw):
     assert first.startswith(b"%PDF") and first == build_selection_report(data)
     assert b"D:20261124000000" in first
     assert build_selection_report(replace(data, date="2026-11-25")) != first
+
+
+def test_another_process_with_another_hash_seed_gives_the_same_bytes(tmp_path):
+    data = synthetic(40)
+    (tmp_path / "data.pickle").write_bytes(pickle.dumps(data))
+    script = "import pickle, sys; from reports import build_selection_report; " \
+             "sys.stdout.buffer.write(build_selection_report(pickle.load(open(sys.argv[1], 'rb'))))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data.pickle")], check=True, capture_output=True, env=env).stdout
+    assert other == build_selection_report(data)
+
+
+def test_the_legacy_estimate_is_compared_when_given(small_draw, tmp_path):
+    pool, quotas, selection, bundle, _ = small_draw
+    legacy = tuple(0.05 if i < 30 else 0.15 for i in range(100))
+    estimate = FairnessComparison(selection.ids, legacy, selection.marginals, "leximin", 500, 1, 12)
+    data = selection_report_data(pool, quotas, selection, bundle, date="2026-11-24", legacy_estimate=estimate)
+    text = pdf_text(build_selection_report(data), tmp_path)
+    assert re.search(r"Lowest probability, legacy \(estimated\)\s+0\.0500", text)
+    assert re.search(r"Below k/n, legacy \(estimated\)\s+30 of 100 \(30\.0%\)", text)
+    assert "estimated from 500 seeded draws" in text
 
 
 def test_accents_are_printed_with_the_embedded_font(tmp_path):
