@@ -82,7 +82,7 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
         code = 400
     messages = {403: "error.403", 404: "error.404", 400: "error.400", 429: "error.429"}
     if code == 413:
-        message = t("error.413", limit=round(current_app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024, 1))
+        message = t("error.413", limit=f"{current_app.config['MAX_CONTENT_LENGTH'] / 1024 / 1024:g}")
     elif code in messages:
         message = t(messages[code])
     else:

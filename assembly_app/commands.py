@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ def _now() -> datetime:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations to head)."""
     db.upgrade(current_app.extensions["engine"])
@@ -41,6 +43,7 @@ def init_db() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
 @click.password_option()
@@ -56,21 +59,24 @@ def create_user(username: str, role: str, password: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--seed", default=1, show_default=True, help="Seed of the demo draw.")
-def demo(seed: int) -> None:
-    """Draw a panel of 12 from sample_data/small, import it as an assembly, create demo accounts."""
+@click.option("--draw", "draw", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Import this draw folder (with features.csv) instead of drawing.")
+def demo(seed: int, draw: Path | None) -> None:
+    """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts and member codes."""
     db.upgrade(current_app.extensions["engine"])
     with _session() as session, tempfile.TemporaryDirectory() as folder:
         if session.scalar(select(User).limit(1)) is not None:
             raise click.ClickException("the database already has accounts; the demo needs an empty one")
-        out = Path(folder)
-        write_sample_draw(out, seed)
+        out = draw or Path(folder)
+        if draw is None:
+            write_sample_draw(out, seed)
         for username, password in DEMO_USERS:
             accounts.create_user(session, username, password, username, actor="demo", now=_now())
         assembly = roster.import_draw(session, "Demo assembly (sample_data/small)", out, id_column="id", actor="organiser", now=_now())
         issued = [(member.person_id, code) for member, code in roster.issue_codes(session, assembly, actor="organiser", now=_now())]
         session.commit()
-    click.echo(f"Imported {len(issued)} members (seed {seed}). Staff logins (username / password):")
+    click.echo(f"Imported {len(issued)} members from {draw or f'a draw with seed {seed}'}. Staff logins (username / password):")
     for username, password in DEMO_USERS:
         click.echo(f"  {username:<12} {password}")
     click.echo("Member voting codes (open /member):")
@@ -89,6 +95,7 @@ def write_sample_draw(out: Path, seed: int) -> None:
 
 
 @click.command("verify-log")
+@with_appcontext
 def verify_log() -> None:
     """Verify the audit log's hash chain; exit 1 naming the first broken entry."""
     with _session() as session:

@@ -65,10 +65,10 @@ def make_test_app(tmp_path: Path, **config):
 
 
 @pytest.fixture
-def demo(tmp_path):
+def demo(tmp_path, draw_folder):
     """An app (CSRF checks off) loaded with the demo: staff accounts, an assembly, member codes."""
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False)
-    result = app.test_cli_runner().invoke(args=["demo"])
+    result = app.test_cli_runner().invoke(args=["demo", "--draw", str(draw_folder)])
     assert result.exit_code == 0, result.output
     app.member_codes = dict(re.findall(r"^  (P\d+)  ([A-Z0-9]{10})$", result.output, re.MULTILINE))
     return app

@@ -1,0 +1,61 @@
+"""Every route as every role (and anonymous), against the intended permission table."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assembly_app.models import Member
+from conftest import login
+
+ROLES = ("anonymous", "member", "auditor", "facilitator", "organiser")
+LOGIN, FORBIDDEN = "login", 403
+
+# (method, url, rule) -> outcome per role, in ROLES order. "login": sent to a login page.
+PERMISSIONS = {
+    ("GET", "/login", "/login"): (200, 200, 200, 200, 200),
+    ("POST", "/login", "/login"): (200, 200, 200, 200, 200),
+    ("GET", "/member", "/member"): (200, 200, 200, 200, 200),
+    ("POST", "/member", "/member"): (200, 200, 200, 200, 200),
+    ("POST", "/logout", "/logout"): (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("GET", "/member/home", "/member/home"): (LOGIN, 200, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/", "/"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/new", "/assemblies/new"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
+    ("POST", "/assemblies/new", "/assemblies/new"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
+    ("GET", "/assemblies/1", "/assemblies/<int:assembly_id>"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/members/{m}/withdraw", "/assemblies/<int:assembly_id>/members/<int:member_id>/withdraw"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
+    ("POST", "/assemblies/1/members/{m}/withdraw", "/assemblies/<int:assembly_id>/members/<int:member_id>/withdraw"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 302),
+    ("POST", "/assemblies/1/codes", "/assemblies/<int:assembly_id>/codes"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
+    ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
+}
+
+
+def _sign_in(client, role: str, code: str) -> None:
+    if role == "member":
+        assert client.post("/member", data={"code": code}).status_code == 302
+    elif role != "anonymous":
+        assert login(client, role).status_code == 302
+
+
+def test_the_table_covers_every_route_and_method(demo):
+    routes = {(method, rule.rule) for rule in demo.url_map.iter_rules() if rule.endpoint != "static" for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == {(method, rule) for method, _, rule in PERMISSIONS}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_table_says(demo, role):
+    with Session(demo.extensions["engine"]) as db:
+        member_id, person_id = db.execute(select(Member.id, Member.person_id).where(Member.status == "active").order_by(Member.id.desc())).first()
+    code = demo.member_codes[person_id]
+    withdrawal = {"on": "2026-03-01", "reason": "moved away"}
+    for (method, url, _), outcomes in PERMISSIONS.items():
+        client = demo.test_client()
+        _sign_in(client, role, code)
+        url = url.format(m=member_id)
+        response = client.get(url) if method == "GET" else client.post(url, data=withdrawal if "withdraw" in url else {})
+        expected = outcomes[ROLES.index(role)]
+        if expected == LOGIN:
+            assert response.status_code == 302 and ("/login" in response.location or response.location.endswith("/member")), (method, url)
+        else:
+            assert response.status_code == expected, (method, url, role)

@@ -1,0 +1,35 @@
+"""The flask commands: init-db, create-user, demo, verify-log."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from assembly_app.models import AuditEntry
+from conftest import make_test_app
+
+
+def test_init_db_is_repeatable_and_create_user_refuses_bad_accounts(tmp_path):
+    runner = make_test_app(tmp_path).test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    short = runner.invoke(args=["create-user", "ana", "--role", "auditor"], input="short\nshort\n")
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert runner.invoke(args=["create-user", "ana", "--role", "auditor"], input="long enough pass\nlong enough pass\n").exit_code == 0
+    assert "is taken" in runner.invoke(args=["create-user", "ana", "--role", "auditor"], input="long enough pass\nlong enough pass\n").output
+
+
+def test_the_demo_draws_with_the_engine_and_prints_the_logins(tmp_path):
+    result = make_test_app(tmp_path).test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 12 members from a draw with seed 1" in result.output
+    assert "organiser    organiser-demo" in result.output and "auditor      auditor-demo" in result.output
+
+
+def test_verify_log_names_the_first_broken_entry(demo):
+    runner = demo.test_cli_runner()
+    result = runner.invoke(args=["verify-log"])
+    assert result.exit_code == 0 and "5 entries" in result.output
+    with demo.extensions["engine"].begin() as connection:
+        connection.execute(update(AuditEntry).where(AuditEntry.seq == 4).values(actor="mallory"))
+    result = runner.invoke(args=["verify-log"])
+    assert result.exit_code == 1 and "broken at entry 4: its content does not match its hash" in result.output
