@@ -43,7 +43,6 @@ def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 abort(403)
             return view(**kwargs)
 
-        guarded.roles = roles  # type: ignore[attr-defined]
         return guarded
 
     return decorate
