@@ -54,7 +54,7 @@ def selection_report_data(
         panel_size=selection.panel_size,
         algorithm=selection.algorithm,
         seed=selection.seed,
-        seed_source=str(seed.get("source") or "given"),
+        seed_source=str(seed.get("source") or "source not recorded"),
         seed_input=seed.get("input"),
         solver=str(solver.get("name", "")),
         solver_version=str(solver.get("version", "")),
