@@ -118,7 +118,7 @@ def _summary(data: SelectionReportData) -> list[Flowable]:
         ("Toolkit version", data.toolkit_version), ("Pool SHA-256", data.pool_sha256), ("Quotas SHA-256", data.quotas_sha256),
         ("Distribution SHA-256", data.distribution_sha256 or "none (the legacy algorithm has no distribution)"),
     ]
-    return [paragraph("Summary", "h1"), table(("Item", "Value"), rows, (38 * mm, _WIDTH - 38 * mm), numeric_from=2)]
+    return [paragraph("Summary", "h1"), table(("Item", "Value"), rows, (38 * mm, _WIDTH - 38 * mm), numeric_from=2, wrap=True)]
 
 
 def _feature(feature: FeatureReport, data: SelectionReportData) -> list[Flowable]:
