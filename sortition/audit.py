@@ -2,8 +2,8 @@
 
 The bundle holds ids and feature values only, never names, contact data or addresses. Every
 hash is the SHA-256 of a *canonical JSON* text: UTF-8, keys sorted, no spaces, floats written
-as Python writes them (the shortest text that reads back as the same number). README.md's
-"Audit bundle" section documents each field for auditors.
+as Python writes them (the shortest text that reads back as the same number). docs/audit.md
+documents each field for auditors.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import hashlib
 import json
 import platform
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from sortition.instance import Instance, build_instance
+from sortition.replacement import Replacement
 from sortition.selection import Selection
 from stratification import InputError, Pool, Problem, QuotaSet, find_households
 
@@ -32,6 +33,8 @@ __all__ = [
     "derive_seed",
     "parse_seed_source",
     "build_bundle",
+    "build_replacement_bundle",
+    "file_sha256",
     "write_bundle",
     "read_bundle",
 ]
@@ -86,13 +89,16 @@ def parse_seed_source(kind: str, text: str) -> SeedSource:
     raise ValueError(f"unknown seed source {kind!r}")
 
 
-def derive_seed(source: SeedSource, pool_hash: str, quotas_hash: str, panel_size: int) -> int:
+def derive_seed(source: SeedSource, pool_hash: str, quotas_hash: str, panel_size: int, dropouts: list[str] | None = None) -> int:
     """The seed for public randomness: the source hashed with the committed inputs (63 bits).
 
     The organiser cannot choose the seed: the dice or beacon value comes after the pool and
-    quotas are frozen, and the seed depends on all of them.
+    quotas are frozen, and the seed depends on all of them (and, for a replacement, on the
+    sorted ids of the dropouts).
     """
-    material = {"source": source.kind, "input": source.input, "pool_sha256": pool_hash, "quotas_sha256": quotas_hash, "panel_size": panel_size}
+    material: dict[str, Any] = {"source": source.kind, "input": source.input, "pool_sha256": pool_hash, "quotas_sha256": quotas_hash, "panel_size": panel_size}
+    if dropouts is not None:
+        material["dropouts"] = sorted(dropouts)
     return int.from_bytes(hashlib.sha256(canonical_json(material)).digest()[:8], "big") >> 1
 
 
@@ -123,44 +129,94 @@ def pool_section(pool: Pool, instance: Instance, household_columns: tuple[str, .
     }
 
 
-def distribution_section(selection: Selection) -> dict[str, Any] | None:
-    """Panels as sparse [type, seats] lists with their probabilities, and the hash of both."""
+def distribution_section(selection: Selection, instance: Instance) -> dict[str, Any] | None:
+    """The lottery the panel was drawn from, with the hash of its content.
+
+    Unit "types": the types (lists of ids), panels as sparse [type, seats] lists, probabilities.
+    Unit "people" (a transparent lottery): the M panels as lists of ids, each person's fair
+    marginal before rounding and the largest change.
+    """
     if selection.distribution is None:
         return None
-    content = {
-        "unit": "types",
-        "panels": [[[t, c] for t, c in enumerate(panel) if c] for panel in selection.distribution.panels],
-        "probabilities": list(selection.distribution.probabilities),
-    }
+    if selection.uniform is None:
+        content: dict[str, Any] = {
+            "unit": "types",
+            "types": [[instance.ids[p] for p in members] for members in instance.type_members],
+            "panels": [[[t, c] for t, c in enumerate(panel) if c] for panel in selection.distribution.panels],
+            "probabilities": list(selection.distribution.probabilities),
+        }
+    else:
+        lottery = selection.uniform
+        content = {
+            "unit": "people",
+            "panels": [sorted(instance.ids[p] for p in panel) for panel in lottery.panels],
+            "fair_marginals": dict(zip(instance.ids, lottery.fair_marginals)),
+            "largest_change": lottery.largest_change,
+        }
     return {**content, "sha256": sha256_of(content)}
 
 
 def build_bundle(pool: Pool, quotas: QuotaSet, selection: Selection, source: SeedSource, solver: str | None = None) -> dict[str, Any]:
     """The audit bundle of a selection, as a JSON-ready dict."""
-    instance = build_instance(pool, quotas, selection.panel_size, selection.household_columns)
+    return _bundle("selection", pool, quotas, selection.panel_size, selection, source, solver)
+
+
+def build_replacement_bundle(
+    pool: Pool, quotas: QuotaSet, panel_size: int, replacement: Replacement, source: SeedSource, previous: tuple[str, str], solver: str | None = None
+) -> dict[str, Any]:
+    """The audit bundle of a replacement; `previous` is the earlier bundle's path (relative to
+    the new bundle's folder) and the SHA-256 of its bytes."""
+    bundle = _bundle("replacement", pool, quotas, panel_size, replacement.draw, source, solver, replacement.candidates, replacement.quotas)
+    bundle["replaces"] = {"bundle": previous[0], "sha256": previous[1]}
+    bundle["replacement"] = {
+        "previous_panel": sorted(replacement.kept + replacement.dropouts),
+        "dropouts": list(replacement.dropouts),
+        "added": list(replacement.added),
+        "quotas": _quota_rows(replacement.quotas),
+        "missed": [asdict(missed) for missed in replacement.missed],
+    }
+    bundle["selected"] = list(replacement.panel)
+    return bundle
+
+
+def _bundle(
+    kind: str, pool: Pool, quotas: QuotaSet, panel_size: int, selection: Selection, source: SeedSource, solver: str | None,
+    drawn_from: Pool | None = None, drawn_with: QuotaSet | None = None,
+) -> dict[str, Any]:
+    """The fields every bundle has; the draw's instance is `drawn_from` under `drawn_with` (default: the pool and quotas)."""
+    columns = selection.household_columns
+    instance = build_instance(pool, quotas, panel_size, columns)
+    draw_instance = build_instance(drawn_from or pool, drawn_with or quotas, selection.panel_size, columns)
     marginals = None if selection.marginals is None else dict(zip(selection.ids, selection.marginals))
+    draw = None if selection.random_value is None else {"random_value": selection.random_value, "panel_index": selection.panel_index}
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "kind": "selection",
+        "kind": kind,
         "toolkit_version": toolkit_version(),
         "python_version": platform.python_version(),
         "algorithm": selection.algorithm,
-        "settings": {},
+        "settings": {"uniform_panels": None if selection.uniform is None else len(selection.uniform.panels)},
         "solver": solver_description(selection.algorithm, solver),
-        "pool": pool_section(pool, instance, selection.household_columns),
-        "quotas": {
-            "sha256": quotas_sha256(quotas),
-            "rows": [{"feature": q.feature, "value": q.value, "min": q.min, "max": q.max} for q in quotas.quotas],
-        },
-        "panel_size": selection.panel_size,
-        "household_columns": list(selection.household_columns),
+        "pool": pool_section(pool, instance, columns),
+        "quotas": {"sha256": quotas_sha256(quotas), "rows": _quota_rows(quotas)},
+        "panel_size": panel_size,
+        "household_columns": list(columns),
         "seed": {"value": selection.seed, "source": source.kind, "input": source.input},
-        "distribution": distribution_section(selection),
+        "distribution": distribution_section(selection, draw_instance),
         "marginals": marginals,
-        "draw": {"random_value": selection.random_value, "panel_index": selection.panel_index},
+        "draw": draw,
         "selected": list(selection.panel),
     }
+
+
+def _quota_rows(quotas: QuotaSet) -> list[dict[str, Any]]:
+    return [{"feature": q.feature, "value": q.value, "min": q.min, "max": q.max} for q in quotas.quotas]
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (how a replacement bundle names the bundle it follows)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_bundle(path: Path, bundle: dict[str, Any]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from datetime import datetime, timezone
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,13 +14,27 @@ from typing import Any
 
 import click
 
-from sortition.audit import SeedSource, build_bundle, derive_seed, parse_seed_source, pool_sha256, quotas_sha256, read_bundle, write_bundle
+from reports import build_selection_report
+from sortition.audit import (
+    SeedSource,
+    build_bundle,
+    build_replacement_bundle,
+    derive_seed,
+    file_sha256,
+    parse_seed_source,
+    pool_sha256,
+    quotas_sha256,
+    read_bundle,
+    write_bundle,
+)
 from sortition.comparison import compare_with_legacy
 from sortition.fair import FAIR_ALGORITHMS
 from sortition.feasibility import Infeasible, Relaxation, find_relaxations
 from sortition.instance import build_instance
 from sortition.legacy import SelectionFailed
-from sortition.outputs import write_comparison, write_selection
+from sortition.outputs import write_comparison, write_panel, write_selection
+from sortition.replacement import replace_members
+from sortition.reporting import selection_report_data
 from sortition.selection import ALGORITHMS, new_seed, select_panel
 from sortition.solver import SOLVERS
 from sortition.verify import verify_bundle
@@ -48,8 +64,8 @@ class _Commands(click.Group):
             ctx.exit(EXIT_INFEASIBLE)
 
 
-def _households(value: str | None) -> tuple[str, ...]:
-    return tuple(column.strip() for column in (value or "").split(",") if column.strip())
+def _comma_list(value: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
 
 
 def _input_options(function: Any) -> Any:
@@ -76,7 +92,7 @@ def cli() -> None:
 @_input_options
 def check(people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None) -> None:
     """Exit 0 if some panel meets every quota; else exit 1 with the smallest relaxations."""
-    columns = _households(households)
+    columns = _comma_list(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     relaxations = find_relaxations(build_instance(pool, quotas, panel_size, columns), solver)
     if relaxations:
@@ -91,31 +107,55 @@ def check(people: Path, features: Path, panel_size: int, households: str | None,
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the draw (default: a fresh random one, printed).")
 @click.option("--dice", default=None, help="Public randomness: dice rolls witnessed after `sortition commit`, e.g. 3,6,1,4,2,5.")
 @click.option("--beacon", default=None, help="Public randomness: a beacon value (hexadecimal) published after `sortition commit`.")
+@click.option("--uniform-panels", type=click.IntRange(min=1), default=None, help="Round the lottery to this many equally likely panels (e.g. 1000) and draw one.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 def select(
     people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None,
-    out: Path, algorithm: str, seed: int | None, dice: str | None, beacon: str | None, quiet: bool,
+    out: Path, algorithm: str, seed: int | None, dice: str | None, beacon: str | None, uniform_panels: int | None, quiet: bool,
 ) -> None:
-    """Draw a panel; write selected.csv, remaining.csv, probabilities.csv and audit.json to --out."""
-    columns = _households(households)
+    """Draw a panel; write selected.csv, remaining.csv, probabilities.csv, audit.json and report.pdf to --out."""
+    if algorithm == "legacy" and uniform_panels is not None:
+        raise click.UsageError("--uniform-panels rounds a fair lottery; the legacy algorithm has none")
+    columns = _comma_list(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     source, seed = _seed(seed, dice, beacon, pool_sha256(pool, columns), quotas_sha256(quotas), panel_size)
     with _progress(quiet) as progress:
-        selection = select_panel(pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress)
+        selection = select_panel(
+            pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress, uniform_panels=uniform_panels
+        )
     bundle = build_bundle(pool, quotas, selection, source, solver)
+    report = selection_report_data(
+        pool, quotas, selection, bundle, date=_report_date(), bundle_path=str(out / "audit.json"), people_path=str(people), features_path=str(features)
+    )
     with _writing(out):
         written = write_selection(out, pool, selection)
         write_bundle(out / "audit.json", bundle)
-    written.append(out / "audit.json")
-    origin = f"from {source.kind} {source.input}" if source.input else source.kind
-    click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}, {origin}).")
+        (out / "report.pdf").write_bytes(build_selection_report(report))
+    written += [out / "audit.json", out / "report.pdf"]
+    click.echo(f"Selected {len(selection.panel)} of {len(pool)} people with {algorithm} (seed {seed}, {_origin(source)}).")
+    if selection.uniform is not None:
+        click.echo(f"Transparent lottery: {uniform_panels} equally likely panels, numbered from 0; the seed drew panel number {selection.panel_index}.")
+        click.echo(f"Largest change of a selection probability from the fair lottery: {selection.uniform.largest_change:.4%}.")
     if selection.marginals is not None:
         click.echo(f"Smallest selection probability: {min(selection.marginals):.4%} (k/n = {panel_size / len(pool):.4%}).")
     for path in written:
         click.echo(f"  wrote {path}")
 
 
-def _seed(seed: int | None, dice: str | None, beacon: str | None, pool_hash: str, quotas_hash: str, panel_size: int) -> tuple[SeedSource, int]:
+def _origin(source: SeedSource) -> str:
+    return f"from {source.kind} {source.input}" if source.input else source.kind
+
+
+def _report_date() -> str:
+    """Today (UTC), or the date of SOURCE_DATE_EPOCH when set, so a report can be re-made byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.date().isoformat()
+
+
+def _seed(
+    seed: int | None, dice: str | None, beacon: str | None, pool_hash: str, quotas_hash: str, panel_size: int, dropouts: list[str] | None = None
+) -> tuple[SeedSource, int]:
     """The seed and where it came from: --seed, --dice, --beacon (at most one), or the operating system."""
     given = [name for name, value in (("--seed", seed), ("--dice", dice), ("--beacon", beacon)) if value is not None]
     if len(given) > 1:
@@ -125,7 +165,7 @@ def _seed(seed: int | None, dice: str | None, beacon: str | None, pool_hash: str
     if dice is None and beacon is None:
         return SeedSource("random"), new_seed()
     source = parse_seed_source("dice", dice) if dice is not None else parse_seed_source("beacon", beacon or "")
-    return source, derive_seed(source, pool_hash, quotas_hash, panel_size)
+    return source, derive_seed(source, pool_hash, quotas_hash, panel_size, dropouts)
 
 
 @cli.command()
@@ -133,7 +173,7 @@ def _seed(seed: int | None, dice: str | None, beacon: str | None, pool_hash: str
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the commitment as JSON to this file.")
 def commit(people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None, out: Path | None) -> None:
     """Publish the input hashes before the public randomness (dice, beacon) exists."""
-    columns = _households(households)
+    columns = _comma_list(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     commitment = {
         "pool_sha256": pool_sha256(pool, columns),
@@ -155,27 +195,107 @@ def commit(people: Path, features: Path, panel_size: int, households: str | None
 @click.argument("bundle_path", metavar="AUDIT_JSON", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--people", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The people CSV the draw was made from.")
 @click.option("--features", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The features CSV the draw was made from.")
+@click.option("--commitment", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The published `sortition commit --out` file the inputs must match.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None, help="For a replacement: the bundle it replaces (default: the path the bundle names).")
 @click.option("--no-resolve", is_flag=True, help="Skip solving the fair distribution again (the slow part on large pools).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def verify(bundle_path: Path, people: Path, features: Path, no_resolve: bool, quiet: bool) -> None:
+def verify(bundle_path: Path, people: Path, features: Path, commitment: Path | None, previous: Path | None, no_resolve: bool, quiet: bool) -> None:
     """Exit 0 only if the inputs and a replay of the draw agree with the audit bundle."""
     bundle = read_bundle(bundle_path)
+    promised = None if commitment is None else _read_json(commitment)
     try:
+        earlier = _previous_bundle(bundle, bundle_path, previous)
         columns = tuple(bundle["household_columns"])
         pool, quotas = load_inputs(people, features, int(bundle["panel_size"]), id_column=bundle["pool"]["id_column"], household_columns=columns)
         with _progress(quiet) as progress:
-            result = verify_bundle(bundle, pool, quotas, resolve=not no_resolve, progress=progress)
+            result = verify_bundle(bundle, pool, quotas, resolve=not no_resolve, progress=progress, commitment=promised, previous=earlier)
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise InputError([Problem(str(bundle_path), f"is not a complete audit bundle ({type(error).__name__}: {error})")]) from error
     for note in result.notes:
         click.echo(f"  note: {note}")
     if result.ok:
-        click.echo(f"Verified: {bundle_path} matches {people} and {features}; the replayed draw selects the same {len(bundle['selected'])} people.")
+        drawn = f"adds the same {len(bundle['replacement']['added'])}" if bundle["kind"] == "replacement" else f"selects the same {len(bundle['selected'])}"
+        click.echo(f"Verified: {bundle_path} matches {people} and {features}; the replayed draw {drawn} people.")
         return
     click.echo(f"NOT verified: {len(result.problems)} discrepancies between {bundle_path} and the inputs:", err=True)
     for problem in result.problems:
         click.echo(f"  - {problem}", err=True)
     click.get_current_context().exit(EXIT_DISCREPANCY)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError([Problem(str(path), f"cannot be read: {error.strerror or error}")]) from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError([Problem(str(path), f"is not a JSON file: {error}")]) from error
+    if not isinstance(value, dict):
+        raise InputError([Problem(str(path), "is not a JSON object")])
+    return value
+
+
+def _previous_bundle(bundle: dict[str, Any], bundle_path: Path, given: Path | None) -> tuple[dict[str, Any], str] | None:
+    """The bundle a replacement replaces, with its file's hash: --previous, else the path it names if that file exists."""
+    if bundle["kind"] != "replacement":
+        return None
+    path = given or bundle_path.parent / bundle["replaces"]["bundle"]
+    if given is None and not path.is_file():
+        return None
+    return read_bundle(path), file_sha256(path)
+
+
+@cli.command()
+@click.argument("bundle_path", metavar="AUDIT_JSON", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--people", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The people CSV the draw was made from.")
+@click.option("--features", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The features CSV the draw was made from.")
+@click.option("--dropouts", required=True, help="Comma-separated ids of the members who dropped out.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the new panel and its audit bundle.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the replacement draw (default: a fresh random one, printed).")
+@click.option("--dice", default=None, help="Public randomness: dice rolls witnessed after the dropouts were announced.")
+@click.option("--beacon", default=None, help="Public randomness: a beacon value (hexadecimal) published after the dropouts were announced.")
+@click.option("--solver", type=click.Choice(SOLVERS), default=None, help="MILP solver for the feasibility check (default: HiGHS, else CBC).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def replace(
+    bundle_path: Path, people: Path, features: Path, dropouts: str, out: Path,
+    seed: int | None, dice: str | None, beacon: str | None, solver: str | None, quiet: bool,
+) -> None:
+    """Replace members who dropped out of the panel in AUDIT_JSON; write the new panel and an audit bundle linked to it."""
+    bundle = read_bundle(bundle_path)
+    try:
+        columns, panel_size, panel = tuple(bundle["household_columns"]), int(bundle["panel_size"]), list(bundle["selected"])
+        algorithm, recorded = bundle["algorithm"], (bundle["pool"]["sha256"], bundle["quotas"]["sha256"])
+        id_column = bundle["pool"]["id_column"]
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError([Problem(str(bundle_path), f"is not a complete audit bundle ({type(error).__name__}: {error})")]) from error
+    pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
+    hashes = (pool_sha256(pool, columns), quotas_sha256(quotas))
+    for path, actual, expected in zip((people, features), hashes, recorded):
+        if actual != expected:
+            raise InputError([Problem(str(path), f"is not the file {bundle_path} was drawn from (run sortition verify to see what differs)")])
+    leaving = list(_comma_list(dropouts))
+    source, seed = _seed(seed, dice, beacon, *hashes, panel_size, leaving)
+    with _progress(quiet) as progress:
+        result = replace_members(pool, quotas, panel_size, panel, leaving, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress)
+    new_bundle = build_replacement_bundle(pool, quotas, panel_size, result, source, (_relative(bundle_path, out), file_sha256(bundle_path)), solver)
+    with _writing(out):
+        written = write_panel(out, pool, result.panel)
+        write_bundle(out / "audit.json", new_bundle)
+    written.append(out / "audit.json")
+    click.echo(f"Replaced {', '.join(result.dropouts)} with {', '.join(result.added)} using {algorithm} (seed {seed}, {_origin(source)}).")
+    if result.missed:
+        click.echo("No replacement meets every quota; the new panel misses:")
+        for missed in result.missed:
+            click.echo(f"  {missed}")
+    else:
+        click.echo(f"The new panel of {panel_size} meets every quota.")
+    for path in written:
+        click.echo(f"  wrote {path}")
+
+
+def _relative(target: Path, folder: Path) -> str:
+    """`target` as seen from `folder` (how a replacement bundle names the one before it)."""
+    return Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
 
 
 @cli.command()
@@ -190,7 +310,7 @@ def compare(
     algorithm: str, draws: int, seed: int, out: Path | None, quiet: bool,
 ) -> None:
     """Estimate LEGACY's selection probabilities by repeated draws and compare them with a fair algorithm's."""
-    columns = _households(households)
+    columns = _comma_list(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     with _progress(quiet) as progress:
         result = compare_with_legacy(pool, quotas, panel_size, seed=seed, draws=draws, households=columns, algorithm=algorithm, solver=solver, progress=progress)

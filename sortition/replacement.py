@@ -20,7 +20,7 @@ from sortition.feasibility import Infeasible, Relaxation
 from sortition.selection import Selection, select_panel
 from stratification import InputError, Pool, Problem, Quota, QuotaSet, find_households
 
-__all__ = ["MissedQuota", "Replacement", "replace_members"]
+__all__ = ["MissedQuota", "Replacement", "replace_members", "candidates_for", "reduced_quotas", "missed_quotas"]
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,8 @@ def replace_members(
     _check(pool, panel_size, panel, dropouts)
     leaving = set(dropouts)
     kept = tuple(sorted(person_id for person_id in panel if person_id not in leaving))
-    candidates = _candidates(pool, set(panel), kept, households)
-    reduced = _reduce(pool, quotas, kept)
+    candidates = candidates_for(pool, set(panel), kept, households)
+    reduced = reduced_quotas(pool, quotas, kept)
     if len(candidates) < len(leaving):
         raise Infeasible((), f"only {len(candidates)} people may replace {len(leaving)} dropouts")
 
@@ -96,7 +96,7 @@ def replace_members(
         reduced = _relax(reduced, error.relaxations)
         draw = draw_on(reduced)
     new_panel = tuple(sorted(kept + draw.panel))
-    missed = _missed(pool, quotas, new_panel)
+    missed = missed_quotas(pool, quotas, new_panel)
     return Replacement(kept, tuple(sorted(leaving)), draw.panel, new_panel, candidates, reduced, draw, missed)
 
 
@@ -123,7 +123,7 @@ def _repeated(ids: Sequence[str]) -> list[str]:
     return sorted(person_id for person_id, count in Counter(ids).items() if count > 1)
 
 
-def _candidates(pool: Pool, panel: set[str], kept: tuple[str, ...], columns: tuple[str, ...]) -> Pool:
+def candidates_for(pool: Pool, panel: set[str], kept: tuple[str, ...], columns: tuple[str, ...]) -> Pool:
     """The pool people not on the panel, without the housemates of a kept member."""
     staying = set(kept)
     housemates = {i for group in find_households(pool, columns) if staying.intersection(group) for i in group}
@@ -131,7 +131,7 @@ def _candidates(pool: Pool, panel: set[str], kept: tuple[str, ...], columns: tup
     return replace(pool, people=people)
 
 
-def _reduce(pool: Pool, quotas: QuotaSet, kept: tuple[str, ...]) -> QuotaSet:
+def reduced_quotas(pool: Pool, quotas: QuotaSet, kept: tuple[str, ...]) -> QuotaSet:
     """The quotas left for the replacements once the kept members take their seats.
 
     A max the kept members already exceed becomes 0; the panel will then miss it.
@@ -167,7 +167,7 @@ def _relax(quotas: QuotaSet, relaxations: tuple[Relaxation, ...]) -> QuotaSet:
     return QuotaSet(tuple(relaxed(quota) for quota in quotas.quotas))
 
 
-def _missed(pool: Pool, quotas: QuotaSet, panel: tuple[str, ...]) -> tuple[MissedQuota, ...]:
+def missed_quotas(pool: Pool, quotas: QuotaSet, panel: tuple[str, ...]) -> tuple[MissedQuota, ...]:
     """The original quotas a panel misses, in quota file order.
 
     A panel drawn within the smallest relaxations misses each relaxed quota by exactly its

@@ -10,9 +10,10 @@ from sortition.fair import FAIR_ALGORITHMS, Distribution, Progress, draw_panel, 
 from sortition.feasibility import require_feasible
 from sortition.instance import Instance, build_instance
 from sortition.legacy import select_legacy
+from sortition.uniform import UniformLottery, uniform_lottery
 from stratification import Pool, QuotaSet
 
-__all__ = ["ALGORITHMS", "Selection", "select_panel", "new_seed"]
+__all__ = ["ALGORITHMS", "Selection", "select_panel", "new_seed", "uniform_index"]
 
 ALGORITHMS = (*FAIR_ALGORITHMS, "legacy")
 
@@ -37,6 +38,7 @@ class Selection:
     distribution: Distribution | None = None
     random_value: float | None = None
     panel_index: int | None = None
+    uniform: UniformLottery | None = None
 
 
 def new_seed() -> int:
@@ -54,14 +56,18 @@ def select_panel(
     households: tuple[str, ...] | None = None,
     solver: str | None = None,
     progress: Progress | None = None,
+    uniform_panels: int | None = None,
 ) -> Selection:
     """Draw a panel meeting every quota; raise Infeasible (with relaxations) if none exists.
 
     `households` names the address columns: people who agree on all of them are never both
-    selected. All randomness comes from `random.Random(seed)`.
+    selected. `uniform_panels` = M rounds the fair distribution to M equally likely panels (a
+    transparent lottery) and draws one of them. All randomness comes from `random.Random(seed)`.
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
+    if algorithm == "legacy" and uniform_panels is not None:
+        raise ValueError("the legacy algorithm has no distribution to round to uniform panels")
     columns = tuple(households or ())
     instance = build_instance(pool, quotas, panel_size, columns)
     require_feasible(instance, solver)
@@ -70,9 +76,22 @@ def select_panel(
         people = select_legacy(instance, rng)
         return Selection(_ids(instance, people), algorithm, seed, panel_size, columns, instance.ids)
     distribution = fair_distribution(instance, algorithm, progress)
-    value, index, people = draw_panel(distribution, instance, rng)
-    marginals = tuple(distribution.type_marginals[t] for t in instance.type_of.tolist())
-    return Selection(_ids(instance, people), algorithm, seed, panel_size, columns, instance.ids, marginals, distribution, value, index)
+    if uniform_panels is None:
+        value, index, people = draw_panel(distribution, instance, rng)
+        marginals = tuple(distribution.type_marginals[t] for t in instance.type_of.tolist())
+        return Selection(_ids(instance, people), algorithm, seed, panel_size, columns, instance.ids, marginals, distribution, value, index)
+    lottery = uniform_lottery(distribution, instance, uniform_panels)
+    value = rng.random()
+    index = uniform_index(value, uniform_panels)
+    people = lottery.panels[index]
+    return Selection(
+        _ids(instance, people), algorithm, seed, panel_size, columns, instance.ids, lottery.marginals, distribution, value, index, lottery
+    )
+
+
+def uniform_index(value: float, count: int) -> int:
+    """The uniform panel (numbered from 0) that a random value in [0, 1) picks out of `count`."""
+    return min(int(value * count), count - 1)
 
 
 def _ids(instance: Instance, people: tuple[int, ...]) -> tuple[str, ...]:

@@ -184,7 +184,7 @@ def test_verify_catches_an_edited_probability(runner, bundles, tmp_path):
     result = verify(runner, edited_copy(bundles["leximin"], tmp_path, edit))
 
     assert_exit(result, 1)
-    assert "distribution: its panels and probabilities hash to" in result.output
+    assert "distribution: its content hashes to" in result.output
     assert "marginals: recorded probabilities disagree with the panels for" in result.output
 
 
