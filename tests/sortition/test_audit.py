@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import subprocess
@@ -28,11 +29,12 @@ def assert_exit(result, code: int) -> None:
     assert "Traceback" not in result.output
 
 
-def select(runner, out: Path, *options: str, people: Path = PEOPLE, features: Path = FEATURES) -> dict:
+def select(runner, out: Path, *options: str, people: Path = PEOPLE, features: Path = FEATURES, env_date: str | None = None) -> dict:
     result = runner.invoke(
         cli,
         ["select", "--people", str(people), "--features", str(features), "--panel-size", "12",
          "--households", HOUSEHOLDS, "--out", str(out), "--quiet", *options],
+        env={"SOURCE_DATE_EPOCH": env_date} if env_date else None,
     )
     assert_exit(result, 0)
     return json.loads((out / "audit.json").read_text(encoding="utf-8"))
@@ -73,14 +75,20 @@ def edited_csv(source: Path, tmp_path: Path, edit) -> Path:
 
 _DRAW_SCRIPT = """
 import sys
-from sortition.audit import SeedSource, build_bundle, sha256_of
+from sortition.audit import SeedSource, build_bundle, build_replacement_bundle, sha256_of
+from sortition.replacement import replace_members
 from sortition.selection import ALGORITHMS, select_panel
 from stratification import load_inputs
-pool, quotas = load_inputs(sys.argv[1], sys.argv[2], 12, household_columns=("address", "postcode"))
+columns = ("address", "postcode")
+pool, quotas = load_inputs(sys.argv[1], sys.argv[2], 12, household_columns=columns)
 for algorithm in ALGORITHMS:
-    selection = select_panel(pool, quotas, 12, algorithm=algorithm, seed=20261124, households=("address", "postcode"))
+    selection = select_panel(pool, quotas, 12, algorithm=algorithm, seed=20261124, households=columns)
     bundle = build_bundle(pool, quotas, selection, SeedSource("given"))
     print(algorithm, sha256_of(bundle), bundle["distribution"] and bundle["distribution"]["sha256"], ",".join(bundle["selected"]))
+uniform = select_panel(pool, quotas, 12, seed=20261124, households=columns, uniform_panels=50)
+print("uniform", sha256_of(build_bundle(pool, quotas, uniform, SeedSource("given"))))
+replacement = replace_members(pool, quotas, 12, uniform.panel, uniform.panel[:2], seed=5, households=columns)
+print("replacement", sha256_of(build_replacement_bundle(pool, quotas, 12, replacement, SeedSource("given"), ("../a/audit.json", "0" * 64))))
 """
 
 
@@ -93,7 +101,7 @@ def test_the_same_seeded_draw_gives_the_same_bundle_under_20_hash_seeds():
     with ThreadPoolExecutor(max_workers=2) as pool:
         outputs = list(pool.map(run, range(20)))
 
-    assert len(outputs[0].splitlines()) == len(ALGORITHMS)
+    assert len(outputs[0].splitlines()) == len(ALGORITHMS) + 2
     assert all(output == outputs[0] for output in outputs), "bundles differ between PYTHONHASHSEED values"
 
 
@@ -274,3 +282,176 @@ def test_verify_of_a_broken_bundle_exits_2(runner, tmp_path, content, message):
 
     assert_exit(result, 2)
     assert message in result.output
+
+
+def quota_counts(people: Path, ids: list[str]) -> dict[tuple[str, str], int]:
+    with people.open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    counts: dict[tuple[str, str], int] = {}
+    for person in ids:
+        for feature in ("gender", "age", "territory"):
+            key = (feature, rows[person][feature])
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def meets_quotas(people: Path, features: Path, ids: list[str]) -> bool:
+    counts = quota_counts(people, ids)
+    with features.open(encoding="utf-8", newline="") as handle:
+        return all(int(q["min"]) <= counts.get((q["feature"], q["value"]), 0) <= int(q["max"]) for q in csv.DictReader(handle))
+
+
+def test_a_uniform_lottery_lists_m_panels_and_verifies(runner, tmp_path):
+    bundle = select(runner, tmp_path / "uniform", "--uniform-panels", "100", "--dice", "1,2,3")
+    distribution = bundle["distribution"]
+
+    assert bundle["settings"] == {"uniform_panels": 100} and distribution["unit"] == "people"
+    assert len(distribution["panels"]) == 100 and all(meets_quotas(PEOPLE, FEATURES, panel) for panel in distribution["panels"])
+    index = bundle["draw"]["panel_index"]
+    assert index == int(bundle["draw"]["random_value"] * 100)
+    assert bundle["selected"] == distribution["panels"][index]
+    for person, marginal in bundle["marginals"].items():
+        assert marginal == sum(person in panel for panel in distribution["panels"]) / 100
+    change = max(abs(bundle["marginals"][p] - distribution["fair_marginals"][p]) for p in bundle["marginals"])
+    assert change == pytest.approx(distribution["largest_change"], abs=1e-12) and change < 0.05
+    result = verify(runner, tmp_path / "uniform" / "audit.json")
+    assert_exit(result, 0)
+    assert "re-solved leximin: the fair marginals differ from the recorded ones by at most" in result.output
+
+
+def test_verify_catches_a_uniform_panel_edited_with_its_hash(runner, tmp_path):
+    select(runner, tmp_path / "uniform", "--uniform-panels", "20", "--seed", "3")
+    data = json.loads((tmp_path / "uniform" / "audit.json").read_text(encoding="utf-8"))
+    target = 5 if data["draw"]["panel_index"] != 5 else 6
+    outsider = next(p for p in data["marginals"] if p not in data["distribution"]["panels"][target])
+
+    def edit(data):
+        panel = data["distribution"]["panels"][target]
+        data["distribution"]["panels"][target] = sorted([outsider, *[p for p in panel if p != outsider][1:]])
+        content = {k: v for k, v in data["distribution"].items() if k != "sha256"}
+        data["distribution"]["sha256"] = sha256_of(content)
+
+    result = verify(runner, edited_copy(tmp_path / "uniform" / "audit.json", tmp_path, edit), PEOPLE, FEATURES, "--no-resolve")
+
+    assert_exit(result, 1)
+    assert "marginals: recorded probabilities disagree with the panels for" in result.output
+
+
+def test_uniform_panels_with_the_legacy_algorithm_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(cli, ["select", "--people", str(PEOPLE), "--features", str(FEATURES), "--panel-size", "12",
+                                 "--algorithm", "legacy", "--uniform-panels", "10", "--out", str(tmp_path)])
+
+    assert_exit(result, 2)
+    assert "--uniform-panels rounds a fair lottery" in result.output
+
+
+def replace(runner, bundle: Path, out: Path, dropouts: str, *options: str, people: Path = PEOPLE, features: Path = FEATURES):
+    return runner.invoke(cli, ["replace", str(bundle), "--people", str(people), "--features", str(features),
+                               "--dropouts", dropouts, "--out", str(out), "--quiet", *options])
+
+
+def test_replace_draws_replacements_meeting_the_quotas_and_verify_follows_the_link(runner, tmp_path):
+    first = select(runner, tmp_path / "first", "--dice", "6,6,1")
+    dropouts = first["selected"][:2]
+
+    result = replace(runner, tmp_path / "first" / "audit.json", tmp_path / "second", ",".join(dropouts), "--dice", "2,5")
+
+    assert_exit(result, 0)
+    assert f"Replaced {dropouts[0]}, {dropouts[1]} with" in result.output and "meets every quota" in result.output
+    second = json.loads((tmp_path / "second" / "audit.json").read_text(encoding="utf-8"))
+    record = second["replacement"]
+    assert second["kind"] == "replacement" and record["dropouts"] == dropouts and record["previous_panel"] == first["selected"]
+    assert sorted(set(first["selected"]) - set(dropouts) | set(record["added"])) == second["selected"]
+    assert not set(record["added"]) & set(first["selected"]) and meets_quotas(PEOPLE, FEATURES, second["selected"])
+    assert second["replaces"] == {"bundle": "../first/audit.json", "sha256": hashlib.sha256((tmp_path / "first" / "audit.json").read_bytes()).hexdigest()}
+    assert second["seed"]["value"] == derive_seed(SeedSource("dice", "2,5"), first["pool"]["sha256"], first["quotas"]["sha256"], 12, dropouts)
+    with (tmp_path / "second" / "selected.csv").open(encoding="utf-8") as handle:
+        assert sorted(row["id"] for row in csv.DictReader(handle)) == second["selected"]
+    checked = verify(runner, tmp_path / "second" / "audit.json")
+    assert_exit(checked, 0)
+    assert "the previous bundle is the one named" in checked.output and "adds the same 2 people" in checked.output
+
+
+def test_verify_of_a_replacement_catches_an_edited_previous_bundle_and_swapped_replacements(runner, tmp_path):
+    first = select(runner, tmp_path / "first", "--seed", "4")
+    assert_exit(replace(runner, tmp_path / "first" / "audit.json", tmp_path / "second", first["selected"][0], "--seed", "9"), 0)
+    second = json.loads((tmp_path / "second" / "audit.json").read_text(encoding="utf-8"))
+    outsider = next(p for p in second["marginals"] if p not in second["replacement"]["added"])
+
+    def swap(data):
+        added = data["replacement"]["added"][0]
+        data["replacement"]["added"] = [outsider]
+        data["selected"] = sorted([outsider, *[p for p in data["selected"] if p != added]])
+
+    swapped = edited_copy(tmp_path / "second" / "audit.json", tmp_path, swap)
+    result = verify(runner, swapped, PEOPLE, FEATURES, "--no-resolve", "--previous", str(tmp_path / "first" / "audit.json"))
+    assert_exit(result, 1)
+    assert f"added: the bundle lists {outsider} but the replay selects" in result.output
+
+    (tmp_path / "first" / "audit.json").write_text((tmp_path / "first" / "audit.json").read_text(encoding="utf-8") + " ", encoding="utf-8")
+    result = verify(runner, tmp_path / "second" / "audit.json", PEOPLE, FEATURES, "--no-resolve")
+    assert_exit(result, 1)
+    assert "replaces: the previous bundle's file hashes to" in result.output
+
+
+def test_replace_names_the_quota_it_cannot_meet(runner, tmp_path, write_csv):
+    people = write_csv("people.csv", "id,gender", "w1,woman", "w2,woman", *(f"m{i},man" for i in range(8)))
+    features = write_csv("features.csv", "feature,value,min,max", "gender,woman,2,2", "gender,man,2,2")
+    result = runner.invoke(cli, ["select", "--people", str(people), "--features", str(features), "--panel-size", "4", "--seed", "1",
+                                 "--out", str(tmp_path / "first"), "--quiet"])
+    assert_exit(result, 0)
+
+    result = replace(runner, tmp_path / "first" / "audit.json", tmp_path / "second", "w1", "--seed", "2", people=people, features=features)
+
+    assert_exit(result, 0)
+    assert "the new panel misses:" in result.output
+    assert "gender=woman: min 2, the panel has 1" in result.output and "gender=man: max 2, the panel has 3" in result.output
+    bundle = json.loads((tmp_path / "second" / "audit.json").read_text(encoding="utf-8"))
+    assert [m["value"] for m in bundle["replacement"]["missed"]] == ["woman", "man"]
+    assert_exit(verify(runner, tmp_path / "second" / "audit.json", people, features), 0)
+
+
+@pytest.mark.parametrize(("dropouts", "message"), [("P999", "dropouts: not in the pool"), ("", "dropouts: no dropouts given")])
+def test_replace_rejects_bad_dropouts_with_exit_2(runner, bundles, tmp_path, dropouts, message):
+    result = replace(runner, bundles["leximin"], tmp_path / "second", dropouts)
+
+    assert_exit(result, 2)
+    assert message in result.output
+    assert not (tmp_path / "second").exists()
+
+
+def test_replace_refuses_inputs_other_than_the_drawn_ones(runner, bundles, tmp_path):
+    people = edited_csv(PEOPLE, tmp_path, lambda header, rows: rows[:-1])
+    data = json.loads(bundles["leximin"].read_text(encoding="utf-8"))
+
+    result = replace(runner, bundles["leximin"], tmp_path / "second", data["selected"][0], people=people)
+
+    assert_exit(result, 2)
+    assert "is not the file" in result.output
+
+
+def test_verify_checks_the_published_commitment(runner, bundles, tmp_path):
+    commitment = tmp_path / "commitment.json"
+    made = runner.invoke(cli, ["commit", "--people", str(PEOPLE), "--features", str(FEATURES), "--panel-size", "12",
+                               "--households", HOUSEHOLDS, "--out", str(commitment)])
+    assert_exit(made, 0)
+    result = verify(runner, bundles["leximin"], PEOPLE, FEATURES, "--no-resolve", "--commitment", str(commitment))
+    assert_exit(result, 0)
+    assert "the bundle's inputs are the committed ones" in result.output
+
+    other = json.loads(commitment.read_text(encoding="utf-8"))
+    other["panel_size"] = 13
+    commitment.write_text(json.dumps(other), encoding="utf-8")
+    result = verify(runner, bundles["leximin"], PEOPLE, FEATURES, "--no-resolve", "--commitment", str(commitment))
+    assert_exit(result, 1)
+    assert "commitment: panel_size is 13 in the commitment, 12 in the bundle" in result.output
+
+
+def test_select_writes_a_selection_report_with_the_draw_in_it(runner, tmp_path):
+    bundle = select(runner, tmp_path / "draw", "--dice", "5,5,5", env_date="1764374400")
+    pdf = tmp_path / "draw" / "report.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert str(bundle["seed"]["value"]) in text and bundle["pool"]["sha256"][:16] in text
+    assert "2025-11-29" in text
+    assert f"sortition verify {tmp_path / 'draw' / 'audit.json'}" in " ".join(text.split())
