@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm"]
 
 
 class LoginForm(FlaskForm):
@@ -35,3 +36,11 @@ class WithdrawForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class ReplaceForm(FlaskForm):
+    """Which withdrawn members to replace (choices: their ids), the seed, and consent to miss a quota."""
+
+    dropouts = SelectMultipleField(coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    seed = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**63 - 1)])
+    accept_missed = BooleanField()

@@ -1,18 +1,36 @@
-"""Storage model (SQLAlchemy 2, portable column types): staff users, assemblies, members, login attempts, audit log."""
+"""Storage model (SQLAlchemy 2, portable column types): staff users, assemblies, members, sessions with
+their agenda and attendance, working groups, login attempts, audit log."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "User", "Assembly", "Member", "LoginAttempt", "AuditEntry", "STAFF_ROLES", "MEMBER_STATUSES"]
+__all__ = [
+    "AGENDA_KINDS",
+    "AgendaItem",
+    "Assembly",
+    "Attendance",
+    "AuditEntry",
+    "Base",
+    "GroupReport",
+    "LoginAttempt",
+    "MEMBER_STATUSES",
+    "Member",
+    "STAFF_ROLES",
+    "Session",
+    "User",
+    "WorkingGroup",
+    "group_members",
+]
 
 STAFF_ROLES = ("organiser", "facilitator", "auditor")
 # "remaining": in the pool the panel was drawn from but not selected (a possible replacement).
 MEMBER_STATUSES = ("active", "withdrawn", "replaced", "remaining")
+AGENDA_KINDS = ("plenary", "working_groups", "hearing", "vote")
 
 
 class Base(DeclarativeBase):
@@ -44,13 +62,23 @@ class Assembly(Base):
     audit_sha256: Mapped[str | None] = mapped_column(String(64))
     algorithm: Mapped[str | None] = mapped_column(String(40))
     seed: Mapped[str | None] = mapped_column(String(40))
+    # The draw's household (address) columns: a replacement never shares a household with a member.
+    household_columns: Mapped[list[Any]] = mapped_column(JSON, server_default="[]")
     members: Mapped[list[Member]] = relationship(
         back_populates="assembly", order_by="Member.id", foreign_keys="Member.assembly_id"
     )
 
+    sessions: Mapped[list[Session]] = relationship(back_populates="assembly", order_by="Session.number")
+    groups: Mapped[list[WorkingGroup]] = relationship(back_populates="assembly", order_by="WorkingGroup.position")
+
     @property
     def feature_names(self) -> list[str]:
         return list(dict.fromkeys(row[0] for row in self.quotas))
+
+    @property
+    def name_columns(self) -> list[str]:
+        """The contact columns that hold a name ("first_name", "nom"...): shown to facilitators at the door."""
+        return [column for column in self.contact_columns if "name" in column.lower() or "nom" in column.lower()]
 
 
 class Member(Base):
@@ -69,8 +97,98 @@ class Member(Base):
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # Seats are numbered from 1 in the order of selected.csv; a replacement takes the seat it fills.
+    seat: Mapped[int | None] = mapped_column(Integer)
     assembly: Mapped[Assembly] = relationship(back_populates="members", foreign_keys=[assembly_id])
     replaced_by: Mapped[Member | None] = relationship(remote_side=[id])
+    group: Mapped[WorkingGroup | None] = relationship(secondary="group_members", back_populates="members")
+
+    @property
+    def name(self) -> str:
+        """The person's name from the contact columns, or their id when the draw carried none."""
+        return " ".join(self.contact.get(column, "") for column in self.assembly.name_columns).strip() or self.person_id
+
+
+class Session(Base):
+    """A numbered meeting of the assembly: its date, its place (or online) and its agenda."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("assembly_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))
+    is_online: Mapped[bool] = mapped_column(Boolean)
+    # Bumped by every edit of the session or its agenda, so that a form filled in before is refused.
+    version: Mapped[int] = mapped_column(Integer)
+    assembly: Mapped[Assembly] = relationship(back_populates="sessions")
+    agenda: Mapped[list[AgendaItem]] = relationship(back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan")
+    attendance: Mapped[list[Attendance]] = relationship(back_populates="session", cascade="all, delete-orphan")
+
+
+class AgendaItem(Base):
+    """One item of a session's agenda: its kind, title and planned minutes, in `position` order."""
+
+    __tablename__ = "agenda_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(Integer)
+    session: Mapped[Session] = relationship(back_populates="agenda")
+
+
+class Attendance(Base):
+    """A member checked in at a session (undoing the check-in deletes the row; the log keeps both)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    checked_in_at: Mapped[datetime] = mapped_column(DateTime)
+    checked_in_by: Mapped[str] = mapped_column(String(80))
+    session: Mapped[Session] = relationship(back_populates="attendance")
+    member: Mapped[Member] = relationship()
+
+
+class WorkingGroup(Base):
+    """A thematic group of an assembly (housing, transport...) and the members assigned to it."""
+
+    __tablename__ = "working_groups"
+    __table_args__ = (UniqueConstraint("assembly_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    assembly: Mapped[Assembly] = relationship(back_populates="groups")
+    members: Mapped[list[Member]] = relationship(secondary="group_members", back_populates="group", order_by="Member.id")
+
+
+# A member sits in at most one working group: the member is the key.
+group_members = Table(
+    "group_members",
+    Base.metadata,
+    Column("member_id", ForeignKey("members.id"), primary_key=True),
+    Column("group_id", ForeignKey("working_groups.id"), nullable=False),
+)
+
+
+class GroupReport(Base):
+    """What a working group did at a session: notes and outcomes."""
+
+    __tablename__ = "group_reports"
+    __table_args__ = (UniqueConstraint("session_id", "group_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"))
+    notes: Mapped[str] = mapped_column(Text)
+    outcomes: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    session: Mapped[Session] = relationship()
+    group: Mapped[WorkingGroup] = relationship()
 
 
 class LoginAttempt(Base):

@@ -61,6 +61,7 @@ def import_draw(db: Session, name: str, folder: Path, *, id_column: str, actor: 
     features = set(selected.features)
     contact_columns = [column for column in selected.columns if column not in features and column != selected.id_column]
     seed = (bundle or {}).get("seed", {})
+    households = (bundle or {}).get("household_columns")
     assembly = Assembly(
         name=name,
         created_at=now,
@@ -70,15 +71,17 @@ def import_draw(db: Session, name: str, folder: Path, *, id_column: str, actor: 
         audit_sha256=audit_sha256,
         algorithm=None if bundle is None else str(bundle.get("algorithm")),
         seed=None if not isinstance(seed, dict) or seed.get("value") is None else str(seed["value"]),
+        household_columns=[column for column in households if column in contact_columns] if isinstance(households, list) else [],
     )
     db.add(assembly)
     for kind, status in (("selected", "active"), ("remaining", "remaining")):
         pool = pools[kind]
-        for person in pool.people:
+        for seat, person in enumerate(pool.people, start=1):
             assembly.members.append(
                 Member(
                     person_id=person.id,
                     status=status,
+                    seat=seat if status == "active" else None,
                     row=person.row,
                     features={feature: pool.value(person, feature) for feature in pool.features},
                     contact={column: pool.field(person, column) for column in contact_columns if column in pool.columns},

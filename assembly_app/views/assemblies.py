@@ -1,18 +1,18 @@
-"""Assemblies: the list, creating one from a draw, the roster, withdrawals and voting codes."""
+"""Assemblies: the list, creating one from a draw, the roster, withdrawals, replacements and voting codes."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from assembly_app import roster
+from assembly_app import replacements, roster
 from assembly_app.access import current_user, now, requires
 from assembly_app.db import get_db
-from assembly_app.forms import ActionForm, ImportForm, WithdrawForm
+from assembly_app.forms import ActionForm, ImportForm, ReplaceForm, WithdrawForm
 from assembly_app.models import Assembly, Member
 from stratification import InputError
 
@@ -77,6 +77,35 @@ def withdraw(assembly_id: int, member_id: int) -> str | Response:
             get_db().commit()
             return redirect(url_for("assemblies.show", assembly_id=assembly_id))
     return render_template("withdraw.html", form=form, member=member, error=error), 400 if error else 200
+
+
+@bp.route("/assemblies/<int:assembly_id>/replace", methods=["GET", "POST"])
+@requires("organiser")
+def replace(assembly_id: int) -> tuple[str, int]:
+    assembly = _assembly(assembly_id)
+    withdrawn = [member for member in assembly.members if member.status == "withdrawn"]
+    form, error, missed = ReplaceForm(), None, ()
+    form.dropouts.choices = [(member.id, f"{member.seat} · {member.person_id}") for member in withdrawn]
+    if not form.is_submitted():
+        asked = request.args.get("member", type=int)
+        form.dropouts.data = [member.id for member in withdrawn if asked in (None, member.id)]
+    elif form.validate():
+        dropouts = [member for member in withdrawn if member.id in (form.dropouts.data or [])]
+        try:
+            done = replacements.replace_withdrawn(
+                get_db(), assembly, dropouts, seed=form.seed.data, accept_missed=form.accept_missed.data, actor=current_user().username, now=now()
+            )
+        except replacements.ReplacementError as refused:
+            error = refused.reason
+        except replacements.QuotasMissed as refused:
+            missed = refused.missed
+        else:
+            get_db().commit()
+            return render_template("replaced.html", assembly=assembly, done=done), 200
+    active = [member for member in assembly.members if member.status == "active"]
+    rows = replacements.composition(assembly, active, active)
+    status = 400 if error or missed or form.errors else 200
+    return render_template("replace.html", assembly=assembly, form=form, rows=rows, error=error, missed=missed), status
 
 
 @bp.route("/assemblies/<int:assembly_id>/codes", methods=["POST"])

@@ -26,6 +26,8 @@ PERMISSIONS = {
     ("GET", "/assemblies/1", "/assemblies/<int:assembly_id>"): (LOGIN, FORBIDDEN, 200, 200, 200),
     ("GET", "/assemblies/1/members/{m}/withdraw", "/assemblies/<int:assembly_id>/members/<int:member_id>/withdraw"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
     ("POST", "/assemblies/1/members/{m}/withdraw", "/assemblies/<int:assembly_id>/members/<int:member_id>/withdraw"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 302),
+    ("GET", "/assemblies/1/replace", "/assemblies/<int:assembly_id>/replace"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
+    ("POST", "/assemblies/1/replace", "/assemblies/<int:assembly_id>/replace"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
     ("POST", "/assemblies/1/codes", "/assemblies/<int:assembly_id>/codes"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assembly_app import accounts, auditlog, roster
-from assembly_app.db import make_engine
+from assembly_app.db import make_engine, upgrade
 from assembly_app.models import Assembly, AuditEntry, Base, LoginAttempt, Member
 from stratification import InputError
 
@@ -24,6 +24,24 @@ NOW = datetime(2026, 3, 1, 9, 30)
 def test_the_migrations_create_exactly_the_models_schema(engine):
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_upgrading_from_0001_numbers_the_seats_of_existing_panels(tmp_path, draw_folder):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(engine, "0001")
+    members = Member.__table__
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO assemblies (id, name, created_at, id_column, quotas, contact_columns) VALUES (1, 'Old', '2026-01-01', 'id', '[]', '[]')"))
+        for number, status in enumerate(["active", "remaining", "withdrawn", "active"], start=1):
+            connection.execute(
+                text("INSERT INTO members (assembly_id, person_id, status, row, features, contact) VALUES (1, :p, :s, :r, '{}', '{}')"),
+                {"p": f"P{number}", "s": status, "r": number + 1},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(select(members.c.person_id, members.c.seat).order_by(members.c.id)).all() == [("P1", 1), ("P2", None), ("P3", 2), ("P4", 3)]
+        assert connection.execute(select(Assembly.__table__.c.household_columns)).scalar() == []
+    engine.dispose()
 
 
 def _import(db: Session, folder) -> Assembly:

@@ -92,6 +92,26 @@ def test_withdrawing_a_member_shows_on_the_roster_and_in_the_log(demo):
     assert b"member.withdraw" in client.get("/audit").data
 
 
+def test_replacing_a_withdrawn_member_shows_the_composition_before_and_after(demo):
+    client = demo.test_client()
+    login(client, "organiser")
+    with Session(demo.extensions["engine"]) as db:
+        member = db.scalars(select(Member).where(Member.status == "active")).first()
+    assert client.post(f"/assemblies/1/members/{member.id}/withdraw", data={"on": "2026-03-01", "reason": "moved away"}).status_code == 302
+    page = client.get(f"/assemblies/1/replace?member={member.id}").data.decode()
+    assert f'checked id="dropouts-0" name="dropouts" type="checkbox" value="{member.id}"' in page and "Quota (min–max)" in page
+    assert client.post("/assemblies/1/replace", data={"dropouts": [str(member.id)], "seed": "-1"}).status_code == 400
+    done = client.post("/assemblies/1/replace", data={"dropouts": [str(member.id)], "seed": "5"})
+    text = done.data.decode()
+    assert done.status_code == 200 and "Replacements drawn" in text and "<code>5</code>" in text and "After" in text
+    again = client.post("/assemblies/1/replace", data={"dropouts": [str(member.id)], "seed": "5"})
+    assert again.status_code == 400 and b"No withdrawn member is waiting" in again.data
+    with Session(demo.extensions["engine"]) as db:
+        replaced = db.get(Member, member.id)
+        assert replaced.status == "replaced" and replaced.replaced_by.status == "active"
+    assert b"member.replace" in client.get("/audit").data
+
+
 def _upload(client, draw_folder, **replace):
     files = {name: (draw_folder / f"{name}.csv").read_bytes() for name in ("selected", "remaining", "features")}
     files["audit"] = (draw_folder / "audit.json").read_bytes()
