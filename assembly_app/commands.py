@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assembly_app import accounts, auditlog, db, roster
+from assembly_app import accounts, auditlog, db, roster, sessions
 from assembly_app.models import STAFF_ROLES, User
 from sortition import select_panel
 from sortition.audit import SeedSource, build_bundle, write_bundle
@@ -24,6 +24,10 @@ __all__ = ["init_app", "write_sample_draw"]
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "small"
 DEMO_USERS = (("organiser", "organiser-demo"), ("facilitator", "facilitator-demo"), ("auditor", "auditor-demo"))
+DEMO_SESSIONS = (
+    ("Paris, Palais d'Iéna", (("plenary", "Welcome and the mandate", 45), ("hearing", "Climate scientists", 90), ("working_groups", "First themes", 120))),
+    (sessions.ONLINE, (("hearing", "Questions to the experts", 60), ("vote", "Rules of procedure", 30))),
+)
 
 
 def _session() -> Session:
@@ -63,7 +67,7 @@ def create_user(username: str, role: str, password: str) -> None:
 @click.option("--seed", default=1, show_default=True, help="Seed of the demo draw.")
 @click.option("--draw", "draw", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Import this draw folder (with features.csv) instead of drawing.")
 def demo(seed: int, draw: Path | None) -> None:
-    """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts and member codes."""
+    """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts, member codes and sessions."""
     db.upgrade(current_app.extensions["engine"])
     with _session() as session, tempfile.TemporaryDirectory() as folder:
         if session.scalar(select(User).limit(1)) is not None:
@@ -75,6 +79,9 @@ def demo(seed: int, draw: Path | None) -> None:
             accounts.create_user(session, username, password, username, actor="demo", now=_now())
         assembly = roster.import_draw(session, "Demo assembly (sample_data/small)", out, id_column="id", actor="organiser", now=_now())
         issued = [(member.person_id, code) for member, code in roster.issue_codes(session, assembly, actor="organiser", now=_now())]
+        for week, (place, agenda) in enumerate(DEMO_SESSIONS, start=1):
+            items = [sessions.ItemInput(*item) for item in agenda]
+            sessions.create_session(session, assembly, held_on=_now().date() + timedelta(weeks=2 * week), place=place, agenda=items, actor="facilitator", now=_now())
         session.commit()
     click.echo(f"Imported {len(issued)} members from {draw or f'a draw with seed {seed}'}. Staff logins (username / password):")
     for username, password in DEMO_USERS:

@@ -1,14 +1,50 @@
-"""Flask-WTF forms: every state-changing request carries a CSRF token."""
+"""Flask-WTF forms: every state-changing request carries a CSRF token; WTForms' own messages follow the language."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+import functools
+import gettext
+from typing import Any
+
+from flask import g
+from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.i18n import messages_path
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm"]
+from assembly_app.models import AGENDA_KINDS
+
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm"]
+
+
+@functools.cache
+def _translations(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("wtforms", messages_path(), [lang], fallback=True)
+
+
+class _LanguageMeta:
+    def get_translations(self, form: Any) -> gettext.NullTranslations:
+        return _translations(g.get("lang", "en"))
+
+
+class FlaskForm(_FlaskForm):
+    class Meta(_LanguageMeta, _FlaskForm.Meta):
+        pass
 
 
 class LoginForm(FlaskForm):
@@ -30,7 +66,7 @@ class ImportForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    on = DateField(validators=[DataRequired()])
+    on = DateField(validators=[InputRequired()])
     reason = TextAreaField(validators=[DataRequired(), Length(max=1000)])
 
 
@@ -44,3 +80,25 @@ class ReplaceForm(FlaskForm):
     dropouts = SelectMultipleField(coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     seed = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**63 - 1)])
     accept_missed = BooleanField()
+
+
+class AgendaRowForm(Form):
+    """One row of the agenda editor; a row with neither title nor minutes is left out."""
+
+    class Meta(_LanguageMeta, Form.Meta):
+        pass
+
+    position = IntegerField(validators=[Optional(), NumberRange(min=0, max=999)])
+    kind = SelectField(choices=list(AGENDA_KINDS), validate_choice=False)
+    title = StringField(validators=[Optional(), Length(max=200)])
+    minutes = IntegerField(validators=[Optional(), NumberRange(min=1, max=24 * 60)])
+
+
+class SessionForm(FlaskForm):
+    """A session's date and place (or online) and its agenda; `version` catches a stale form."""
+
+    held_on = DateField(validators=[InputRequired()])
+    place = StringField(validators=[Optional(), Length(max=200)])
+    is_online = BooleanField()
+    agenda = FieldList(FormField(AgendaRowForm), min_entries=0)
+    version = HiddenField()

@@ -13,6 +13,7 @@ __all__ = [
     "AGENDA_KINDS",
     "AgendaItem",
     "Assembly",
+    "AssemblySession",
     "Attendance",
     "AuditEntry",
     "Base",
@@ -21,7 +22,6 @@ __all__ = [
     "MEMBER_STATUSES",
     "Member",
     "STAFF_ROLES",
-    "Session",
     "User",
     "WorkingGroup",
     "group_members",
@@ -68,7 +68,7 @@ class Assembly(Base):
         back_populates="assembly", order_by="Member.id", foreign_keys="Member.assembly_id"
     )
 
-    sessions: Mapped[list[Session]] = relationship(back_populates="assembly", order_by="Session.number")
+    sessions: Mapped[list[AssemblySession]] = relationship(back_populates="assembly", order_by="AssemblySession.number")
     groups: Mapped[list[WorkingGroup]] = relationship(back_populates="assembly", order_by="WorkingGroup.position")
 
     @property
@@ -109,7 +109,7 @@ class Member(Base):
         return " ".join(self.contact.get(column, "") for column in self.assembly.name_columns).strip() or self.person_id
 
 
-class Session(Base):
+class AssemblySession(Base):
     """A numbered meeting of the assembly: its date, its place (or online) and its agenda."""
 
     __tablename__ = "sessions"
@@ -137,7 +137,7 @@ class AgendaItem(Base):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(Integer)
-    session: Mapped[Session] = relationship(back_populates="agenda")
+    session: Mapped[AssemblySession] = relationship(back_populates="agenda")
 
 
 class Attendance(Base):
@@ -150,7 +150,7 @@ class Attendance(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     checked_in_at: Mapped[datetime] = mapped_column(DateTime)
     checked_in_by: Mapped[str] = mapped_column(String(80))
-    session: Mapped[Session] = relationship(back_populates="attendance")
+    session: Mapped[AssemblySession] = relationship(back_populates="attendance")
     member: Mapped[Member] = relationship()
 
 
@@ -187,7 +187,7 @@ class GroupReport(Base):
     notes: Mapped[str] = mapped_column(Text)
     outcomes: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
-    session: Mapped[Session] = relationship()
+    session: Mapped[AssemblySession] = relationship()
     group: Mapped[WorkingGroup] = relationship()
 
 

@@ -14,10 +14,10 @@ from assembly_app.access import current_user, now, requires
 from assembly_app.db import get_db
 from assembly_app.forms import ActionForm, ImportForm, ReplaceForm, WithdrawForm
 from assembly_app.models import Assembly, Member
+from assembly_app.views import STAFF, get_assembly
 from stratification import InputError
 
 bp = Blueprint("assemblies", __name__)
-STAFF = ("organiser", "facilitator", "auditor")
 
 
 @bp.route("/")
@@ -52,7 +52,7 @@ def create() -> str | Response:
 @bp.route("/assemblies/<int:assembly_id>")
 @requires(*STAFF)
 def show(assembly_id: int) -> str:
-    assembly = _assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     return render_template(
         "roster.html",
         assembly=assembly,
@@ -82,7 +82,7 @@ def withdraw(assembly_id: int, member_id: int) -> str | Response:
 @bp.route("/assemblies/<int:assembly_id>/replace", methods=["GET", "POST"])
 @requires("organiser")
 def replace(assembly_id: int) -> tuple[str, int]:
-    assembly = _assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     withdrawn = [member for member in assembly.members if member.status == "withdrawn"]
     form, error, missed = ReplaceForm(), None, ()
     form.dropouts.choices = [(member.id, f"{member.seat} · {member.person_id}") for member in withdrawn]
@@ -111,14 +111,10 @@ def replace(assembly_id: int) -> tuple[str, int]:
 @bp.route("/assemblies/<int:assembly_id>/codes", methods=["POST"])
 @requires("organiser")
 def codes(assembly_id: int) -> str:
-    assembly = _assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     issued = roster.issue_codes(get_db(), assembly, actor=current_user().username, now=now())
     get_db().commit()
     return render_template("codes.html", assembly=assembly, issued=issued)
-
-
-def _assembly(assembly_id: int) -> Assembly:
-    return get_db().get(Assembly, assembly_id) or abort(404)
 
 
 def _member(assembly_id: int, member_id: int) -> Member:

@@ -29,6 +29,12 @@ PERMISSIONS = {
     ("GET", "/assemblies/1/replace", "/assemblies/<int:assembly_id>/replace"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
     ("POST", "/assemblies/1/replace", "/assemblies/<int:assembly_id>/replace"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
     ("POST", "/assemblies/1/codes", "/assemblies/<int:assembly_id>/codes"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 200),
+    ("GET", "/assemblies/1/sessions", "/assemblies/<int:assembly_id>/sessions"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/sessions/new", "/assemblies/<int:assembly_id>/sessions/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/sessions/new", "/assemblies/<int:assembly_id>/sessions/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/assemblies/1/sessions/1", "/assemblies/<int:assembly_id>/sessions/<int:number>"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/sessions/1/edit", "/assemblies/<int:assembly_id>/sessions/<int:number>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/sessions/1/edit", "/assemblies/<int:assembly_id>/sessions/<int:number>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }
 

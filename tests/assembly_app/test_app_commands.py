@@ -28,7 +28,7 @@ def test_the_demo_draws_with_the_engine_and_prints_the_logins(tmp_path):
 def test_verify_log_names_the_first_broken_entry(demo):
     runner = demo.test_cli_runner()
     result = runner.invoke(args=["verify-log"])
-    assert result.exit_code == 0 and "5 entries" in result.output
+    assert result.exit_code == 0 and "7 entries" in result.output
     with demo.extensions["engine"].begin() as connection:
         connection.execute(update(AuditEntry).where(AuditEntry.seq == 4).values(actor="mallory"))
     result = runner.invoke(args=["verify-log"])
