@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from assembly_app.models import AGENDA_KINDS
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm"]
 
 
 @functools.cache
@@ -102,3 +102,10 @@ class SessionForm(FlaskForm):
     is_online = BooleanField()
     agenda = FieldList(FormField(AgendaRowForm), min_entries=0)
     version = HiddenField()
+
+
+class CheckInForm(FlaskForm):
+    """At the door: a seat number or part of a name; `member` when one of several matches was chosen."""
+
+    query = StringField(validators=[Optional(), Length(max=200)])
+    member = IntegerField(validators=[Optional()])

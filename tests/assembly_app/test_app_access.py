@@ -35,6 +35,10 @@ PERMISSIONS = {
     ("GET", "/assemblies/1/sessions/1", "/assemblies/<int:assembly_id>/sessions/<int:number>"): (LOGIN, FORBIDDEN, 200, 200, 200),
     ("GET", "/assemblies/1/sessions/1/edit", "/assemblies/<int:assembly_id>/sessions/<int:number>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
     ("POST", "/assemblies/1/sessions/1/edit", "/assemblies/<int:assembly_id>/sessions/<int:number>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/assemblies/1/sessions/1/attendance", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("POST", "/assemblies/1/sessions/1/attendance", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/sessions/1/attendance/{m}/undo", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance/<int:member_id>/undo"): (LOGIN, FORBIDDEN, FORBIDDEN, 302, 302),
+    ("GET", "/assemblies/1/sessions/1/attendance/sheet.csv", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance/sheet.csv"): (LOGIN, FORBIDDEN, 200, 200, 200),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }
 
