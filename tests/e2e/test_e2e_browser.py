@@ -1,0 +1,290 @@
+"""End to end: the real app served over HTTP on localhost, driven by Debian's chromium through Playwright.
+
+Set E2E_SCREENSHOTS=docs/images to refresh the screenshots of the roster and member pages there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from assembly_app import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_data" / "small"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+# No is_mobile: mobile emulation zooms out to fit a too-wide page, which would hide the overflow we check for.
+PHONE = {"viewport": {"width": 375, "height": 667}, "has_touch": True}
+DRAW_UPLOADS = (
+    ("selected.csv (the panel)", "selected.csv"),
+    ("remaining.csv (the rest of the pool)", "remaining.csv"),
+    ("features.csv (features and quotas)", "features.csv"),
+    ("audit.json (optional)", "audit.json"),
+)
+
+
+def _unavailable(reason: str) -> None:
+    """Skip on a developer's machine; under CI a missing browser is a failure, as for PostgreSQL."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; under CI the browser tests must run")
+    pytest.skip(f"{reason}; install Debian's chromium (apt-get install chromium) and the test extra to run the browser tests")
+
+
+def _chromium() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless chromium for the session (Debian's, not a Playwright download)."""
+    executable = _chromium()
+    if executable is None:
+        _unavailable("chromium was not found on PATH (nor in $CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def draw_folder(tmp_path_factory) -> Path:
+    """What an organiser uploads: `sortition select` on sample_data/small (k=12, seed 1), plus features.csv."""
+    folder = tmp_path_factory.mktemp("e2e_draw")
+    command = [
+        str(Path(sys.executable).with_name("sortition")), "select",
+        "--people", str(SAMPLE / "people.csv"), "--features", str(SAMPLE / "features.csv"),
+        "--panel-size", "12", "--seed", "1", "--households", "address,postcode", "--out", str(folder),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shutil.copy(SAMPLE / "features.csv", folder / "features.csv")
+    return folder
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    member_codes: dict[str, str]
+
+
+@pytest.fixture
+def site(tmp_path, draw_folder) -> Iterator[Site]:
+    """The app on a fresh SQLite database with the demo (staff accounts, the draw, member codes), served on a free port."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}", "SECRET_KEY": "e2e"})
+    result = app.test_cli_runner().invoke(args=["demo", "--draw", str(draw_folder)])
+    assert result.exit_code == 0, result.output
+    codes = dict(re.findall(r"^  (P\d+)  ([A-Z0-9]{10})$", result.output, re.MULTILINE))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_port}", codes)
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def new_page(browser, site) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh browser context (own cookies) with the given context options."""
+    contexts = []
+
+    def open_page(**options: Any) -> Page:
+        context = browser.new_context(base_url=site.url, **(DESKTOP | options))
+        context.set_default_timeout(5_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where screenshots go: $E2E_SCREENSHOTS (e.g. docs/images) when set, else the test's tmp_path."""
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def expect(target: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"{username}-demo")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def open_member_page(page: Page, code: str) -> None:
+    page.goto("/member")
+    page.get_by_label("Your code").fill(code)
+    page.get_by_role("button", name="Open my page").click()
+
+
+def panel_rows(page: Page) -> Locator:
+    """The rows of the roster's first table (the panel; the remaining pool is the second)."""
+    return page.locator("main table").first.locator("tbody tr")
+
+
+WIDER_THAN_WINDOW = """() => [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth && !e.parentElement.closest(".scroll"))
+    .map(e => `<${e.tagName.toLowerCase()}> ${e.textContent.trim().slice(0, 40)}`)"""
+
+
+def assert_fits(page: Page, what: str) -> None:
+    """The page is no wider than the window (a table may scroll inside its own .scroll box)."""
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, f"{what} is {scroll_width}px wide in a {inner_width}px window: {page.evaluate(WIDER_THAN_WINDOW)}"
+
+
+def test_organiser_imports_a_draw_then_withdraws_and_replaces_a_member(page, draw_folder):
+    log_in(page, "organiser")
+    page.get_by_role("link", name="Create an assembly from a draw").click()
+    page.get_by_label("Name of the assembly").fill("Imported in the browser")
+    for label, filename in DRAW_UPLOADS:
+        page.get_by_label(label).set_input_files(draw_folder / filename)
+    page.get_by_role("button", name="Create the assembly").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported in the browser")
+    expect(panel_rows(page)).to_have_count(12)
+    expect(page.locator("main")).to_contain_text("leximin, seed 1")
+
+    panel_rows(page).first.get_by_role("link", name="Withdraw").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^Withdraw a member: P\d+$"))
+    person = heading.inner_text().rsplit(" ", 1)[1]
+    page.get_by_label("Date").fill("2026-03-07")
+    page.get_by_label("Reason").fill("moved abroad")
+    page.get_by_role("button", name="Record the withdrawal").click()
+
+    row = panel_rows(page).filter(has=page.get_by_role("cell", name=person, exact=True))
+    expect(row).to_contain_text("withdrawn (2026-03-07: moved abroad)")
+    expect(row.get_by_role("link", name="Withdraw")).to_have_count(0)
+    expect(panel_rows(page).get_by_role("link", name="Withdraw")).to_have_count(11)
+
+    page.get_by_role("link", name="Audit log").click()
+    entry = page.locator("main tbody tr").filter(has_text="member.withdraw")
+    expect(entry).to_contain_text(f"member:{person}")
+    expect(entry).to_contain_text("moved abroad")
+    expect(page.locator("main")).to_contain_text("SHA-256")  # the head of an intact hash chain, not an error
+    page.go_back()
+
+    row.get_by_role("link", name="Replace").click()
+    page.get_by_label("Seed").fill("7")
+    page.get_by_role("button", name="Draw the replacements").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Replacements drawn: Imported in the browser")
+    drawn = page.locator("main table").first.locator("tbody tr")
+    expect(drawn).to_have_count(1)
+    expect(drawn.locator("td").nth(1)).to_have_text(person)
+    newcomer = drawn.locator("td").nth(2).inner_text().split()[0]
+    expect(page.locator(".card")).to_contain_text(newcomer)  # the newcomer's voting code card
+    page.get_by_role("link", name="Back to the roster").click()
+    expect(row).to_contain_text(f"replaced (2026-03-07: moved abroad) → {newcomer}")
+    expect(panel_rows(page).filter(has=page.get_by_role("cell", name=newcomer, exact=True))).to_contain_text("active")
+    expect(panel_rows(page)).to_have_count(13)
+
+
+def test_member_opens_their_page_with_a_voting_code_but_no_staff_page(page, site):
+    person, code = sorted(site.member_codes.items())[0]
+    open_member_page(page, "WRONGCODE1")
+    expect(page.get_by_role("alert")).to_have_text("This code is not valid.")
+    open_member_page(page, code)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, member {person}")
+    expect(page.locator("main")).to_contain_text("Demo assembly (sample_data/small)")
+    expect(page.locator("main")).to_contain_text("Your status: active")
+    assert page.goto("/").status == 403
+
+
+def test_facilitator_sees_the_roster_but_not_the_audit_log(page):
+    log_in(page, "facilitator")
+    page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
+    expect(panel_rows(page)).to_have_count(12)
+    expect(page.get_by_role("link", name="Withdraw")).to_have_count(0)
+    expect(page.get_by_role("link", name="Audit log")).to_have_count(0)
+    response = page.goto("/audit")
+    assert response.status == 403
+    expect(page.locator("main")).to_contain_text("You are not allowed to do this.")
+
+
+def test_auditor_reads_the_audit_log_but_is_refused_a_change(page):
+    log_in(page, "auditor")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.locator("main tbody tr").filter(has_text="assembly.import")).to_have_count(1)
+    for path in ("/assemblies/new", "/assemblies/1/members/1/withdraw"):
+        response = page.goto(path)
+        assert response.status == 403, path
+        expect(page.locator("main")).to_contain_text("You are not allowed to do this.")
+
+
+def test_the_language_switch_shows_french_and_survives_login(page):
+    page.goto("/login")
+    page.get_by_role("link", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion de l'équipe")
+    page.get_by_label("Identifiant").fill("organiser")
+    page.get_by_label("Mot de passe").fill("organiser-demo")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Assemblées")
+    page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Liste des membres (12)")
+    expect(page.get_by_role("link", name="English")).to_be_visible()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_roster_and_member_pages_fit_the_screen(new_page, site, screenshots, device):
+    options = PHONE if device == "phone" else DESKTOP
+    page = new_page(**options)
+    log_in(page, "organiser")
+    page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
+    expect(panel_rows(page)).to_have_count(12)
+    assert_fits(page, f"the roster on a {device}")
+    page.screenshot(path=screenshots / f"app_roster_{device}.png", full_page=True)
+
+    member = new_page(**options)
+    open_member_page(member, sorted(site.member_codes.items())[0][1])
+    expect(member.get_by_role("heading", level=1)).to_contain_text("Welcome, member")
+    assert_fits(member, f"the member page on a {device}")
+    member.screenshot(path=screenshots / f"app_member_{device}.png", full_page=True)
+
+
+def test_login_roster_and_withdrawal_work_without_javascript(new_page):
+    page = new_page(java_script_enabled=False)
+    log_in(page, "organiser")
+    page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
+    expect(panel_rows(page)).to_have_count(12)
+    panel_rows(page).first.get_by_role("link", name="Withdraw").click()
+    page.get_by_label("Date").fill("2026-03-07")
+    page.get_by_label("Reason").fill("ill")
+    page.get_by_role("button", name="Record the withdrawal").click()
+    expect(panel_rows(page).first).to_contain_text("withdrawn (2026-03-07: ill)")
