@@ -41,11 +41,17 @@ class Profile:
 
 @dataclass(frozen=True)
 class Balanced:
-    """The group index of each key, and each (feature, value)'s largest deviation times the group count."""
+    """The group index of each key, each (feature, value)'s largest deviation times the group count,
+    and the lower bound on their total (the sum of the values' floors)."""
 
     seed: int
     groups: dict[str, int]
     deviations: dict[tuple[str, str], int]
+    bound: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.deviations.values())
 
 
 def best_deviation(count: int, group_count: int) -> int:
@@ -67,13 +73,14 @@ def balance_groups(profiles: Sequence[Profile], group_count: int, *, seed: int, 
     for key in keys:
         for pair in sorted(by_key[key].items()):
             counts[pair] = counts.get(pair, 0) + 1
+    bound = sum(best_deviation(count, group_count) for count in counts.values())
     if not exact:
         groups = _local_search(keys, by_key, counts, group_count, random.Random(seed))
         deviations = _deviations(groups, by_key, counts, group_count)
         if all(deviations[pair] == best_deviation(count, group_count) for pair, count in counts.items()):
-            return Balanced(seed, groups, deviations)
+            return Balanced(seed, groups, deviations, bound)
     groups = _solve(keys, by_key, counts, group_count, random.Random(seed), solver)
-    return Balanced(seed, groups, _deviations(groups, by_key, counts, group_count))
+    return Balanced(seed, groups, _deviations(groups, by_key, counts, group_count), bound)
 
 
 def _solve(keys: list[str], by_key: dict[str, dict[str, str]], counts: dict[tuple[str, str], int], group_count: int, rng: random.Random, solver: str | None) -> dict[str, int]:

@@ -13,8 +13,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assembly_app import accounts, auditlog, db, roster, sessions
-from assembly_app.models import STAFF_ROLES, User
+from assembly_app import accounts, attendance, auditlog, db, groups, roster, sessions
+from assembly_app.models import STAFF_ROLES, Assembly, User
 from sortition import select_panel
 from sortition.audit import SeedSource, build_bundle, write_bundle
 from sortition.outputs import write_selection
@@ -28,6 +28,9 @@ DEMO_SESSIONS = (
     ("Paris, Palais d'Iéna", (("plenary", "Welcome and the mandate", 45), ("hearing", "Climate scientists", 90), ("working_groups", "First themes", 120))),
     (sessions.ONLINE, (("hearing", "Questions to the experts", 60), ("vote", "Rules of procedure", 30))),
 )
+# The Convention's five themes.
+DEMO_GROUPS = ("Housing", "Transport", "Food", "Consumption", "Production and work")
+DEMO_PRESENT = 9  # members checked in at the first session
 
 
 def _session() -> Session:
@@ -67,7 +70,8 @@ def create_user(username: str, role: str, password: str) -> None:
 @click.option("--seed", default=1, show_default=True, help="Seed of the demo draw.")
 @click.option("--draw", "draw", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Import this draw folder (with features.csv) instead of drawing.")
 def demo(seed: int, draw: Path | None) -> None:
-    """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts, member codes and sessions."""
+    """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts, member codes,
+    sessions, the five working groups with a balanced assignment, and the attendance of the first session."""
     db.upgrade(current_app.extensions["engine"])
     with _session() as session, tempfile.TemporaryDirectory() as folder:
         if session.scalar(select(User).limit(1)) is not None:
@@ -82,13 +86,25 @@ def demo(seed: int, draw: Path | None) -> None:
         for week, (place, agenda) in enumerate(DEMO_SESSIONS, start=1):
             items = [sessions.ItemInput(*item) for item in agenda]
             sessions.create_session(session, assembly, held_on=_now().date() + timedelta(weeks=2 * week), place=place, agenda=items, actor="facilitator", now=_now())
+        _demo_groups(session, assembly, seed)
         session.commit()
+        spread = ", ".join(f"{group.name} {len(group.members)}" for group in assembly.groups)
     click.echo(f"Imported {len(issued)} members from {draw or f'a draw with seed {seed}'}. Staff logins (username / password):")
     for username, password in DEMO_USERS:
         click.echo(f"  {username:<12} {password}")
+    click.echo(f"Working groups (seed {seed}): {spread}; {DEMO_PRESENT} of {len(issued)} members checked in at session 1.")
     click.echo("Member voting codes (open /member):")
     for person_id, code in issued:
         click.echo(f"  {person_id}  {code}")
+
+
+def _demo_groups(session: Session, assembly: Assembly, seed: int) -> None:
+    for name in DEMO_GROUPS:
+        groups.create_group(session, assembly, name, version=groups.groups_version(assembly), actor="organiser", now=_now())
+    groups.assign_balanced(session, assembly, seed=seed, version=groups.groups_version(assembly), actor="organiser", now=_now())
+    first = assembly.sessions[0]
+    for member in groups.active_members(assembly)[:DEMO_PRESENT]:
+        attendance.check_in(session, first, member, actor="facilitator", now=_now())
 
 
 def write_sample_draw(out: Path, seed: int) -> None:

@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from assembly_app.models import AGENDA_KINDS
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm"]
 
 
 @functools.cache
@@ -109,3 +109,30 @@ class CheckInForm(FlaskForm):
 
     query = StringField(validators=[Optional(), Length(max=200)])
     member = IntegerField(validators=[Optional()])
+
+
+class GroupsForm(FlaskForm):
+    """A change to the groups or their members; `version` is the fingerprint of the groups when the page was opened.
+    The hand assignment adds one select per active member (`member-<id>`), read by the view."""
+
+    version = HiddenField()
+
+
+class GroupNameForm(GroupsForm):
+    name = StringField(validators=[DataRequired(), Length(max=120)])
+
+
+class GroupRemoveForm(GroupsForm):
+    confirm = BooleanField()
+
+
+class BalanceForm(GroupsForm):
+    seed = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**63 - 1)])
+
+
+class GroupReportForm(FlaskForm):
+    """What a group did at a session; `version` is the report's version when the form was opened (empty: none yet)."""
+
+    notes = TextAreaField(validators=[Length(max=20_000)], render_kw={"rows": 8, "cols": 60})
+    outcomes = TextAreaField(validators=[Length(max=20_000)], render_kw={"rows": 5, "cols": 60})
+    version = HiddenField()

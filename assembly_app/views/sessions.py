@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from assembly_app import sessions
+from assembly_app import groups, sessions
 from assembly_app.access import current_user, now, requires
 from assembly_app.db import get_db
 from assembly_app.forms import SessionForm
@@ -48,7 +48,7 @@ def create(assembly_id: int) -> tuple[str, int] | Response:
 @requires(*STAFF)
 def show(assembly_id: int, number: int) -> str:
     session = get_session(assembly_id, number)
-    return render_template("session.html", assembly=session.assembly, session=session)
+    return render_template("session.html", assembly=session.assembly, session=session, reports=groups.reports_of(get_db(), session))
 
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])

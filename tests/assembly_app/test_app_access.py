@@ -39,6 +39,14 @@ PERMISSIONS = {
     ("POST", "/assemblies/1/sessions/1/attendance", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
     ("POST", "/assemblies/1/sessions/1/attendance/{m}/undo", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance/<int:member_id>/undo"): (LOGIN, FORBIDDEN, FORBIDDEN, 302, 302),
     ("GET", "/assemblies/1/sessions/1/attendance/sheet.csv", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance/sheet.csv"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/groups", "/assemblies/<int:assembly_id>/groups"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("POST", "/assemblies/1/groups/new", "/assemblies/<int:assembly_id>/groups/new"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
+    ("POST", "/assemblies/1/groups/1/rename", "/assemblies/<int:assembly_id>/groups/<int:group_id>/rename"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
+    ("POST", "/assemblies/1/groups/1/remove", "/assemblies/<int:assembly_id>/groups/<int:group_id>/remove"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
+    ("POST", "/assemblies/1/groups/assign", "/assemblies/<int:assembly_id>/groups/assign"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
+    ("POST", "/assemblies/1/groups/balance", "/assemblies/<int:assembly_id>/groups/balance"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
+    ("GET", "/assemblies/1/sessions/1/groups/1", "/assemblies/<int:assembly_id>/sessions/<int:number>/groups/<int:group_id>"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/sessions/1/groups/1", "/assemblies/<int:assembly_id>/sessions/<int:number>/groups/<int:group_id>"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }
 

@@ -23,12 +23,14 @@ def test_the_demo_draws_with_the_engine_and_prints_the_logins(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Imported 12 members from a draw with seed 1" in result.output
     assert "organiser    organiser-demo" in result.output and "auditor      auditor-demo" in result.output
+    assert "Working groups (seed 1): Housing 3, Transport 3, Food 2, Consumption 2, Production and work 2" in result.output
+    assert "9 of 12 members checked in at session 1" in result.output
 
 
 def test_verify_log_names_the_first_broken_entry(demo):
     runner = demo.test_cli_runner()
     result = runner.invoke(args=["verify-log"])
-    assert result.exit_code == 0 and "7 entries" in result.output
+    assert result.exit_code == 0 and "22 entries"  # 3 accounts, import, codes, 2 sessions, 5 groups, the balanced assignment, 9 check-ins in result.output
     with demo.extensions["engine"].begin() as connection:
         connection.execute(update(AuditEntry).where(AuditEntry.seq == 4).values(actor="mallory"))
     result = runner.invoke(args=["verify-log"])

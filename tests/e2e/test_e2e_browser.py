@@ -288,3 +288,32 @@ def test_login_roster_and_withdrawal_work_without_javascript(new_page):
     page.get_by_label("Reason").fill("ill")
     page.get_by_role("button", name="Record the withdrawal").click()
     expect(panel_rows(page).first).to_contain_text("withdrawn (2026-03-07: ill)")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_organiser_balances_and_moves_a_member_and_a_facilitator_reports(new_page, screenshots, device):
+    page = new_page(**(PHONE if device == "phone" else DESKTOP))
+    log_in(page, "organiser")
+    page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
+    page.get_by_role("link", name="Working groups (5)").click()
+    page.get_by_label("Seed (empty: a fresh random seed)").fill("3")
+    page.get_by_role("button", name="Draw a balanced assignment").click()
+    expect(page.get_by_role("status")).to_contain_text("Balanced assignment drawn with seed 3. Total deviation")
+    select = page.locator("main select").first
+    select.select_option(label="(no group)")
+    page.get_by_role("button", name="Save the assignment").click()
+    expect(page.get_by_role("status")).to_have_text("The assignment was saved.")
+    expect(page.locator("main select").first).to_have_value("")
+    assert_fits(page, f"the groups page on a {device}")
+    page.screenshot(path=screenshots / f"app_groups_{device}.png", full_page=True)
+    if device == "phone":
+        return
+    facilitator = new_page()
+    log_in(facilitator, "facilitator")
+    facilitator.goto("/assemblies/1/sessions/1")
+    facilitator.get_by_role("link", name="Write the report (Transport)").click()
+    facilitator.get_by_label("Notes").fill("Heard the rail unions.\nVisited a bus depot.")
+    facilitator.get_by_label("Outcomes").fill("Draft measure T1: rail before road")
+    facilitator.get_by_role("button", name="Save the report").click()
+    expect(facilitator.locator("#groups")).to_contain_text("Draft measure T1: rail before road")
+    expect(facilitator.get_by_role("link", name="Edit the report (Transport)")).to_be_visible()
