@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sortition.highs_models import DualMaster, PanelOracle, solve_fixed_primal
+from sortition.highs_models import DualMaster, PanelOracle, panel_rows, solve_fixed_primal
 from sortition.instance import Instance
+from sortition.relaxed import decompose, relaxed_leximin
 
 __all__ = ["Distribution", "Progress", "fair_distribution", "draw_panel", "FAIR_ALGORITHMS"]
 
@@ -36,6 +37,8 @@ _SMOOTHING = 0.7
 # NASH stops when no panel improves the objective's gradient by more than this fraction: the
 # sum of log-marginals is then within this fraction of the number of people of its optimum.
 _NASH_GAP = 1e-6
+# The panels found from the relaxation must give every type its leximin probability this closely.
+_REALISED = 1e-9
 # Probabilities below this are rounding noise and are dropped from the final distribution.
 _NEGLIGIBLE = 1e-12
 
@@ -53,6 +56,10 @@ def fair_distribution(instance: Instance, algorithm: str, progress: Progress | N
     """The LEXIMIN, MAXIMIN or NASH distribution over feasible panels of the instance."""
     report = progress or (lambda phase, iteration, minimum: None)
     sizes = np.array([len(members) for members in instance.type_members], dtype=np.int64)
+    if algorithm in ("leximin", "maximin"):
+        found = _through_relaxation(instance, sizes, algorithm, report)
+        if found is not None:
+            return found
     oracle = PanelOracle(sizes, instance.type_values, instance.lower, instance.upper, instance.panel_size, instance.type_households)
     panels, reachable = _covering_panels(oracle, sizes, report)
     if algorithm == "nash":
@@ -64,6 +71,29 @@ def fair_distribution(instance: Instance, algorithm: str, progress: Progress | N
     else:
         raise ValueError(f"unknown fair algorithm {algorithm!r}")
     return _canonical(np.array(panels), probabilities, sizes)
+
+
+def _through_relaxation(instance: Instance, sizes: np.ndarray, algorithm: str, report: Progress) -> Distribution | None:
+    """LEXIMIN (or MAXIMIN) from the leximin point of the fractional panels, when real panels
+    realise it (see sortition.relaxed); None when they do not, for column generation to decide."""
+    rows = panel_rows(instance.type_values, instance.lower, instance.upper, instance.panel_size, instance.type_households)
+    relaxed = relaxed_leximin(sizes, rows)
+    if relaxed is None:
+        return None
+    report("leximin of the relaxation", relaxed.stages, float(relaxed.probabilities.min()))
+    panels = decompose(relaxed.point, sizes, rows)
+    if panels is None:
+        return None
+    floor = relaxed.probabilities
+    if algorithm == "maximin":  # everyone who can be on a panel gets the smallest probability, no more is asked
+        chance = floor > _REALISED
+        floor = np.where(chance, floor[chance].min(initial=1.0), 0.0)
+    stacked = np.array(panels)
+    probabilities = solve_fixed_primal(stacked, sizes, floor)
+    achieved = (np.clip(probabilities, 0.0, None) / np.clip(probabilities, 0.0, None).sum()) @ stacked / sizes
+    if np.any(achieved < floor - _REALISED):
+        return None
+    return _canonical(stacked, probabilities, sizes)
 
 
 def draw_panel(distribution: Distribution, instance: Instance, rng: random.Random) -> tuple[float, int, tuple[int, ...]]:

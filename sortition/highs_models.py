@@ -10,12 +10,12 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal"]
+__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal", "panel_rows", "new_highs", "add_columns", "add_sparse_rows"]
 
 _INF = highspy.kHighsInf
 
 
-def _new_highs() -> highspy.Highs:
+def new_highs() -> highspy.Highs:
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", 0)
@@ -23,17 +23,32 @@ def _new_highs() -> highspy.Highs:
     return highs
 
 
-def _add_columns(highs: highspy.Highs, costs: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+def add_columns(highs: highspy.Highs, costs: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
     """Columns with no matrix entries yet (the rows added afterwards fill them)."""
     count = len(costs)
     highs.addCols(count, costs, lower, upper, 0, np.zeros(count, dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
 
 
-def _add_sparse_rows(highs: highspy.Highs, lower: list[float], upper: list[float], rows: list[tuple[list[int], list[float]]]) -> None:
+def add_sparse_rows(highs: highspy.Highs, lower: list[float], upper: list[float], rows: list[tuple[list[int], list[float]]]) -> None:
     starts = np.cumsum([0] + [len(index) for index, _ in rows[:-1]]).astype(np.int32)
     index = np.array([i for idx, _ in rows for i in idx], dtype=np.int32)
     value = np.array([v for _, val in rows for v in val], dtype=np.float64)
     highs.addRows(len(rows), np.array(lower, dtype=np.float64), np.array(upper, dtype=np.float64), len(index), starts, index, value)
+
+
+def panel_rows(
+    type_values: np.ndarray, lower: np.ndarray, upper: np.ndarray, panel_size: int, households: tuple[tuple[int, ...], ...]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The rows every panel (seats x[t] per type) must satisfy, as (lower, upper, types in the row):
+    sum x = k; each quota's min and max; at most one seat per household."""
+    holders: list[list[int]] = [[] for _ in lower]
+    for t, values in enumerate(type_values.tolist()):
+        for q in values:
+            holders[q].append(t)
+    rows = [np.arange(len(type_values)), *(np.array(types, dtype=np.int64) for types in holders), *(np.array(h, dtype=np.int64) for h in households)]
+    row_lower = np.array([panel_size, *lower.tolist(), *([-_INF] * len(households))], dtype=np.float64)
+    row_upper = np.array([panel_size, *upper.tolist(), *([1.0] * len(households))], dtype=np.float64)
+    return row_lower, row_upper, rows
 
 
 class PanelOracle:
@@ -45,32 +60,19 @@ class PanelOracle:
 
     def __init__(self, sizes: np.ndarray, type_values: np.ndarray, lower: np.ndarray, upper: np.ndarray, panel_size: int, households: tuple[tuple[int, ...], ...]):
         self.size = len(sizes)
-        highs = _new_highs()
+        highs = new_highs()
         highs.setOptionValue("mip_rel_gap", 1e-9)
         highs.setOptionValue("mip_abs_gap", 1e-10)
         zeros = np.zeros(self.size)
-        _add_columns(highs, zeros, zeros, sizes.astype(np.float64))
+        add_columns(highs, zeros, zeros, sizes.astype(np.float64))
         highs.changeColsIntegrality(self.size, np.arange(self.size, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * self.size))
-        rows: list[tuple[list[int], list[float]]] = [(list(range(self.size)), [1.0] * self.size)]
-        row_lower, row_upper = [float(panel_size)], [float(panel_size)]
-        holders: list[list[int]] = [[] for _ in lower]
-        for t, values in enumerate(type_values.tolist()):
-            for q in values:
-                holders[q].append(t)
-        for q, types in enumerate(holders):
-            rows.append((types, [1.0] * len(types)))
-            row_lower.append(float(lower[q]))
-            row_upper.append(float(upper[q]))
-        for household in households:
-            rows.append((list(household), [1.0] * len(household)))
-            row_lower.append(-_INF)
-            row_upper.append(1.0)
-        _add_sparse_rows(highs, row_lower, row_upper, rows)
+        row_lower, row_upper, rows = panel_rows(type_values, lower, upper, panel_size, households)
+        add_sparse_rows(highs, list(row_lower), list(row_upper), [(index.tolist(), [1.0] * len(index)) for index in rows])
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self._highs = highs
         self._columns = np.arange(self.size, dtype=np.int32)
         self._sizes = sizes.astype(np.float64)
-        relaxation = _new_highs()
+        relaxation = new_highs()
         model = highs.getLp()
         model.integrality_ = []
         relaxation.passModel(model)
@@ -135,14 +137,14 @@ class DualMaster:
     def __init__(self, sizes: np.ndarray):
         self.size = len(sizes)
         self._sizes = sizes.astype(np.float64)
-        highs = _new_highs()
+        highs = new_highs()
         costs = np.zeros(self.size + 1)
         costs[0] = 1.0
         lower = np.zeros(self.size + 1)
         lower[0] = -_INF
         upper = np.full(self.size + 1, _INF)
-        _add_columns(highs, costs, lower, upper)
-        _add_sparse_rows(highs, [1.0], [1.0], [(list(range(1, self.size + 1)), [1.0] * self.size)])
+        add_columns(highs, costs, lower, upper)
+        add_sparse_rows(highs, [1.0], [1.0], [(list(range(1, self.size + 1)), [1.0] * self.size)])
         highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
         self._highs = highs
 
@@ -151,7 +153,7 @@ class DualMaster:
         for panel in panels:
             used = np.flatnonzero(panel)
             rows.append(([0, *(used + 1).tolist()], [-1.0, *(panel[used] / self._sizes[used]).tolist()]))
-        _add_sparse_rows(self._highs, [-_INF] * len(rows), [0.0] * len(rows), rows)
+        add_sparse_rows(self._highs, [-_INF] * len(rows), [0.0] * len(rows), rows)
 
     def fix(self, types: np.ndarray, probability: float) -> None:
         """Hold these types at `probability` from now on: out of the normalisation row, into the objective."""
@@ -174,17 +176,20 @@ def solve_fixed_primal(panels: np.ndarray, sizes: np.ndarray, floor: np.ndarray)
     """Probabilities over panels (rows of `panels`) giving every type at least `floor`, or as
     close as possible: minimise d subject to marginal[t] + d >= floor[t], probabilities summing to 1."""
     count, types = panels.shape
-    highs = _new_highs()
+    highs = new_highs()
+    # HiGHS's default tolerance (1e-7) would let a type fall that far below its floor.
+    highs.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    highs.setOptionValue("dual_feasibility_tolerance", 1e-10)
     costs = np.zeros(count + 1)
     costs[count] = 1.0
     upper = np.full(count + 1, _INF)
-    _add_columns(highs, costs, np.zeros(count + 1), upper)
+    add_columns(highs, costs, np.zeros(count + 1), upper)
     share = panels / sizes.astype(np.float64)
     rows = [(list(range(count)), [1.0] * count)]
     for t in range(types):
         used = np.flatnonzero(share[:, t])
         rows.append(([*used.tolist(), count], [*share[used, t].tolist(), 1.0]))
-    _add_sparse_rows(highs, [1.0, *floor.tolist()], [1.0] + [_INF] * types, rows)
+    add_sparse_rows(highs, [1.0, *floor.tolist()], [1.0] + [_INF] * types, rows)
     highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:

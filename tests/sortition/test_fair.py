@@ -22,7 +22,9 @@ from random_instances import (
 
 from sortition import Selection, build_instance, select_panel
 from sortition.fair import Distribution, draw_panel, fair_distribution
+from sortition.highs_models import panel_rows
 from sortition.instance import Instance
+from sortition.relaxed import decompose, relaxed_leximin
 from stratification.model import Person, Pool, Quota, QuotaSet
 
 # Column generation for NASH ends on a relative optimality gap, so its sums are looser.
@@ -265,3 +267,27 @@ def test_draws_select_each_person_as_often_as_their_marginal(mill_lane, algorith
         assert abs(frequency - marginal) <= binomial_band(marginal, DRAWS), (person_id, frequency, marginal)
     for index, probability in enumerate(distribution.probabilities):
         assert abs(panels[index] / DRAWS - probability) <= binomial_band(probability, DRAWS), (index, probability)
+
+
+def test_when_the_lp_relaxation_overpromises_column_generation_gives_the_true_leximin():
+    # One seat each for the rare values v01, v11, v21, three for the common ones. Fractionally,
+    # half of a, c and d covers the rare values, so the relaxation promises c and d a chance;
+    # but the only real panels are {a, b, two common people}: c and d are on none.
+    profiles = {"a": ("v00", "v11", "v21"), "b": ("v01", "v10", "v20"), "c": ("v01", "v10", "v21"), "d": ("v01", "v11", "v20")}
+    profiles |= {f"common{i}": ("v00", "v10", "v20") for i in range(8)}
+    people = tuple(Person(pid, profile, (pid, *profile), row) for row, (pid, profile) in enumerate(sorted(profiles.items()), start=2))
+    pool = Pool(people, ("f0", "f1", "f2"), ("id", "f0", "f1", "f2"))
+    quotas = QuotaSet(tuple(Quota(f"f{f}", f"v{f}{rare}", 1 if rare else 3, 1 if rare else 3) for f in range(3) for rare in (0, 1)))
+    instance = build_instance(pool, quotas, 4)
+    sizes = np.array([len(members) for members in instance.type_members])
+    rows = panel_rows(instance.type_values, instance.lower, instance.upper, 4, instance.type_households)
+    promised = dict(zip(instance.ids, relaxed_leximin(sizes, rows).probabilities[instance.type_of]))
+    assert promised["c"] > 0 and promised["d"] > 0
+    assert decompose(relaxed_leximin(sizes, rows).point, sizes, rows) is None
+
+    for algorithm in ("leximin", "maximin"):
+        found = dict(zip(instance.ids, person_marginals(instance, fair_distribution(instance, algorithm))))
+
+        assert found["a"] == pytest.approx(1) and found["b"] == pytest.approx(1)
+        assert found["c"] == 0 and found["d"] == 0
+        assert found["common3"] == pytest.approx(0.25)
