@@ -30,6 +30,8 @@ _TIGHT = 1e-9
 _AT_BOUND = 1e-9
 # The walk stops once the panels found account for all but this much probability.
 _NEGLIGIBLE_MASS = 1e-9
+# Solver outcomes with a solution: optimal, or stopped by the improving-solution limit.
+_FOUND = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kSolutionLimit)
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,10 @@ class _FaceSearch:
         add_sparse_rows(self._lp, list(self._lower), list(self._upper), [(index.tolist(), [1.0] * len(index)) for index in self._members])
         self._lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self._ilp = new_highs()
-        # Any good panel will do: a long step matters more than the best objective.
+        # Any good panel will do: stopping at the second improving one was the fastest on the
+        # French sample (60 s; 97 s at the optimum within 50%, 63 s at the first, with 6 times the steps).
         self._ilp.setOptionValue("mip_rel_gap", 0.5)
+        self._ilp.setOptionValue("mip_max_improving_sols", 2)
         self._ilp.passModel(self._lp.getLp())
         self._ilp.changeColsIntegrality(count, self._columns, np.array([highspy.HighsVarType.kInteger] * count))
 
@@ -139,7 +143,7 @@ class _FaceSearch:
                 highs.changeRowsBounds(len(activity), self._row_index, row_low, row_high)
                 highs.changeColsCost(len(y), self._columns, weights)
                 highs.run()
-                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                if highs.getModelStatus() not in _FOUND:
                     break
                 found = np.asarray(highs.getSolution().col_value)
                 if np.abs(found - np.rint(found)).max(initial=0.0) < 1e-9:
