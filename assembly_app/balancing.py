@@ -3,15 +3,23 @@
 Glossary: a value's *even share* is its count on the panel divided by the number of groups; a
 group's *deviation* for the value is how far its count is from that share (counted here in units
 of 1/groups, so deviations are integers). Group sizes differ by at most one. The target is the
-least total, over the values, of each value's largest deviation: an ILP. Integer counts give each
-value a floor (`best_deviation`); a seeded local search usually reaches the sum of the floors, which
-proves it optimal, and the ILP is solved only when it does not. The seed orders the members for
-the local search through `random.Random(seed)` alone, and nothing iterates over a set, so the same
-seed gives the same groups in any process.
+least total, over the values, of each value's largest deviation. Integer counts give each value a
+*floor* (`best_deviation`), reached exactly when every group holds the value's share rounded down
+or up; the sum of the floors is the *lower bound*.
+
+Two steps. A seeded min-conflicts search looks for groups that hold every value's rounded share;
+when it finds them, the bound is reached and the groups are optimal. Otherwise (small panels with
+many features often have no such groups) an ILP over member *types* (members with the same values
+are interchangeable, so it counts how many of each type go to each group) minimises the total, and
+stops within GAP of the bound it proves: the result states that bound. The seed alone (through
+`random.Random(seed)`: the search, the order of the types given to the solver, which members of a
+type go where) picks among the assignments; no time limit, set or dict order takes part, so the
+same seed gives the same groups in any process.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +29,10 @@ import pulp
 from sortition.solver import make_solver
 
 __all__ = ["Balanced", "BalancingError", "Profile", "balance_groups", "best_deviation"]
+
+SEARCH_STEPS = 40  # per member: the search's budget in moves, not in time
+TABU = 7  # moves during which a member just swapped stays put
+GAP = 0.05  # the ILP stops once its total is within 5% of the bound it has proved
 
 
 class BalancingError(Exception):
@@ -42,7 +54,7 @@ class Profile:
 @dataclass(frozen=True)
 class Balanced:
     """The group index of each key, each (feature, value)'s largest deviation times the group count,
-    and the lower bound on their total (the sum of the values' floors)."""
+    and a proved lower bound on their total: when the total equals it, the groups are optimal."""
 
     seed: int
     groups: dict[str, int]
@@ -61,132 +73,167 @@ def best_deviation(count: int, group_count: int) -> int:
     return 0 if rest == 0 else max(rest, group_count - rest)
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """The members (sorted keys) as tuples of value indices, and each value's count and share bounds."""
+
+    keys: list[str]
+    members: list[tuple[int, ...]]
+    values: list[tuple[str, str]]
+    counts: list[int]
+    group_count: int
+
+    def share(self, v: int) -> tuple[int, int]:
+        low, rest = divmod(self.counts[v], self.group_count)
+        return low, low + (rest > 0)
+
+
 def balance_groups(profiles: Sequence[Profile], group_count: int, *, seed: int, solver: str | None = None, exact: bool = False) -> Balanced:
-    """Assign every profile to one of `group_count` groups; `exact` skips the local search (for tests)."""
+    """Assign every profile to one of `group_count` groups; `exact` skips the search (for tests)."""
     if group_count < 1:
         raise BalancingError("define at least one working group first")
     if len(profiles) < group_count:
         raise BalancingError(f"{len(profiles)} members cannot fill {group_count} groups")
-    keys = sorted(profile.key for profile in profiles)
-    by_key = {profile.key: dict(profile.values) for profile in profiles}
-    counts: dict[tuple[str, str], int] = {}
-    for key in keys:
-        for pair in sorted(by_key[key].items()):
-            counts[pair] = counts.get(pair, 0) + 1
-    bound = sum(best_deviation(count, group_count) for count in counts.values())
-    if not exact:
-        groups = _local_search(keys, by_key, counts, group_count, random.Random(seed))
-        deviations = _deviations(groups, by_key, counts, group_count)
-        if all(deviations[pair] == best_deviation(count, group_count) for pair, count in counts.items()):
-            return Balanced(seed, groups, deviations, bound)
-    groups = _solve(keys, by_key, counts, group_count, random.Random(seed), solver)
-    return Balanced(seed, groups, _deviations(groups, by_key, counts, group_count), bound)
+    problem = _problem(profiles, group_count)
+    rng = random.Random(seed)
+    groups, bound = None if exact else _search(problem, rng), sum(best_deviation(count, group_count) for count in problem.counts)
+    if groups is None:
+        groups, bound = _solve(problem, rng, solver)
+    return Balanced(seed, dict(zip(problem.keys, groups)), _deviations(problem, groups), bound)
 
 
-def _solve(keys: list[str], by_key: dict[str, dict[str, str]], counts: dict[tuple[str, str], int], group_count: int, rng: random.Random, solver: str | None) -> dict[str, int]:
-    """The ILP: least total of the values' largest deviations; random weights far too small to change
-    that optimum pick one of the optimal assignments."""
-    weights = {(key, g): rng.random() for key in keys for g in range(group_count)}
-    problem = pulp.LpProblem("balanced_groups", pulp.LpMinimize)
-    x = {(key, g): problem.add_variable(f"in_{i}_{g}", 0, 1, cat="Binary") for i, key in enumerate(keys) for g in range(group_count)}
-    spread = {pair: problem.add_variable(f"spread_{v}", best_deviation(count, group_count)) for v, (pair, count) in enumerate(counts.items())}
-    problem += pulp.lpSum(spread.values()) + pulp.lpSum(weights[k] * x[k] for k in x) / (2 * len(x) + 2)
-    for i, key in enumerate(keys):
-        problem += (pulp.lpSum(x[(key, g)] for g in range(group_count)) == 1, f"one_group[{i}]")
-    low, high = divmod(len(keys), group_count)
-    for g in range(group_count):
-        size = pulp.lpSum(x[(key, g)] for key in keys)
-        problem += (size >= low, f"size_min[{g}]")
-        problem += (size <= low + (high > 0), f"size_max[{g}]")
-    for v, (pair, count) in enumerate(counts.items()):
-        label = f"{v}:{pair[0]}={pair[1]}"
-        for g in range(group_count):
-            held = group_count * pulp.lpSum(x[(key, g)] for key in keys if by_key[key].get(pair[0]) == pair[1])
-            problem += (held - count <= spread[pair], f"above_share[{label},{g}]")
-            problem += (count - held <= spread[pair], f"below_share[{label},{g}]")
-    problem.solve(_solver(solver))
-    if pulp.LpStatus[problem.status] != "Optimal":
-        raise BalancingError(f"the solver found no assignment ({pulp.LpStatus[problem.status]})")
-    return {key: next(g for g in range(group_count) if (x[(key, g)].value() or 0) > 0.5) for key in keys}
+def _problem(profiles: Sequence[Profile], group_count: int) -> _Problem:
+    by_key = {profile.key: sorted(set(profile.values)) for profile in profiles}
+    keys = sorted(by_key)
+    values = sorted({pair for pairs in by_key.values() for pair in pairs})
+    index = {pair: v for v, pair in enumerate(values)}
+    members = [tuple(index[pair] for pair in by_key[key]) for key in keys]
+    counts = [0] * len(values)
+    for member in members:
+        for v in member:
+            counts[v] += 1
+    return _Problem(keys, members, values, counts, group_count)
 
 
-def _deviations(groups: dict[str, int], by_key: dict[str, dict[str, str]], counts: dict[tuple[str, str], int], group_count: int) -> dict[tuple[str, str], int]:
-    held = {pair: [0] * group_count for pair in counts}
-    for key, g in groups.items():
-        for pair in by_key[key].items():
-            held[pair][g] += 1
-    return {pair: max(abs(group_count * n - counts[pair]) for n in held[pair]) for pair in counts}
+def _deviations(problem: _Problem, groups: Sequence[int]) -> dict[tuple[str, str], int]:
+    held = [[0] * problem.group_count for _ in problem.values]
+    for member, g in zip(problem.members, groups):
+        for v in member:
+            held[v][g] += 1
+    return {pair: max(abs(problem.group_count * n - problem.counts[v]) for n in held[v]) for v, pair in enumerate(problem.values)}
 
 
-def _local_search(
-    keys: list[str], by_key: dict[str, dict[str, str]], counts: dict[tuple[str, str], int], group_count: int, rng: random.Random, rounds: int = 40
-) -> dict[str, int]:
-    """Deal the members, in a seeded order, round the groups; swap two members of different groups
-    while a swap lowers the deviations (sizes never change); when stuck above the floors, swap a few
-    members at random (seeded) and search again, keeping the best assignment seen."""
-    order = list(keys)
+def _search(problem: _Problem, rng: random.Random) -> list[int] | None:
+    """Min-conflicts search for groups that hold every value's share rounded down or up, or None.
+
+    Deal the members, in a seeded order, round the groups (sizes are then right and swaps keep them);
+    then, while some group holds too many or too few of a value, pick such a (value, group) at random
+    and make the swap with a member of another group that lowers the total excess most (ties: the
+    first in a seeded order), even if it raises it, unless the member moved in the last TABU moves."""
+    group_count, members = problem.group_count, problem.members
+    order = list(range(len(members)))
     rng.shuffle(order)
-    groups = {key: n % group_count for n, key in enumerate(order)}
-    held = {pair: [0] * group_count for pair in counts}
-    for key, g in groups.items():
-        for pair in by_key[key].items():
-            held[pair][g] += 1
-    floor = sum(best_deviation(count, group_count) for count in counts.values())
+    groups = [0] * len(members)
+    for n, m in enumerate(order):
+        groups[m] = n % group_count
+    shares = [problem.share(v) for v in range(len(problem.values))]
+    held = [[0] * len(problem.values) for _ in range(group_count)]
+    for m, g in enumerate(groups):
+        for v in members[m]:
+            held[g][v] += 1
 
-    def cost(pair: tuple[str, str]) -> tuple[int, int]:
-        # The largest deviation first, then the squares of all of them, which lead the search on.
-        deviations = [abs(group_count * n - counts[pair]) for n in held[pair]]
-        return max(deviations), sum(d * d for d in deviations)
+    def excess(v: int, count: int) -> int:
+        low, high = shares[v]
+        return low - count if count < low else count - high if count > high else 0
 
-    def total(pairs: Sequence[tuple[str, str]]) -> tuple[int, int]:
-        costs = [cost(pair) for pair in pairs]
-        return sum(c[0] for c in costs), sum(c[1] for c in costs)
+    def change(a: int, b: int) -> int:
+        """How much the total excess changes if members a and b swap groups."""
+        ga, gb, delta = groups[a], groups[b], 0
+        for v in members[a]:
+            if v not in members[b]:
+                delta += excess(v, held[ga][v] - 1) - excess(v, held[ga][v]) + excess(v, held[gb][v] + 1) - excess(v, held[gb][v])
+        for v in members[b]:
+            if v not in members[a]:
+                delta += excess(v, held[gb][v] - 1) - excess(v, held[gb][v]) + excess(v, held[ga][v] + 1) - excess(v, held[ga][v])
+        return delta
 
-    def swap(a: str, b: str) -> None:
-        ga, gb = groups[a], groups[b]
-        for key, source, target in ((a, ga, gb), (b, gb, ga)):
-            for pair in by_key[key].items():
-                held[pair][source] -= 1
-                held[pair][target] += 1
-            groups[key] = target
+    moved_at = [-TABU] * len(members)
+    for step in range(SEARCH_STEPS * len(members)):
+        conflicts = [(g, v) for g in range(group_count) for v in range(len(problem.values)) if excess(v, held[g][v])]
+        if not conflicts:
+            return groups
+        g, v = rng.choice(conflicts)
+        too_many = held[g][v] > shares[v][1]
+        givers = [m for m in order if groups[m] == g and (v in members[m]) == too_many and step - moved_at[m] >= TABU]
+        takers = [m for m in order if groups[m] != g and (v in members[m]) != too_many and step - moved_at[m] >= TABU]
+        swaps = [(change(a, b), a, b) for a in givers for b in takers]
+        if not swaps:
+            continue
+        _, a, b = min(swaps, key=lambda swap: swap[0])
+        for m, source, target in ((a, groups[a], groups[b]), (b, groups[b], groups[a])):
+            for w in members[m]:
+                held[source][w] -= 1
+                held[target][w] += 1
+            groups[m], moved_at[m] = target, step
+    return None
 
-    def descend() -> None:
-        improved = True
-        while improved:
-            improved = False
-            for a in order:
-                for b in order:
-                    if groups[a] == groups[b]:
-                        continue
-                    touched = sorted(set(by_key[a].items()) ^ set(by_key[b].items()))
-                    before = total(touched)
-                    swap(a, b)
-                    if total(touched) < before:
-                        improved = True
-                    else:
-                        swap(a, b)
 
-    descend()
-    best, best_total = dict(groups), total(list(counts))
-    for _ in range(rounds):
-        if best_total[0] == floor:
-            break
-        for _ in range(3):
-            a, b = rng.sample(order, 2)
-            swap(a, b)
-        descend()
-        if total(list(counts)) < best_total:
-            best, best_total = dict(groups), total(list(counts))
-    return best
+def _solve(problem: _Problem, rng: random.Random, solver: str | None) -> tuple[list[int], int]:
+    """The ILP over types: how many members of each type go to each group, for the least total of the
+    values' largest deviations, solved to within GAP of the optimum; returns the groups and the lower
+    bound proved. The types reach the solver in a seeded order, and the members of a type are then
+    dealt to their groups in a seeded order too."""
+    group_count = problem.group_count
+    by_type: dict[tuple[int, ...], list[int]] = {}
+    for m, member in enumerate(problem.members):
+        by_type.setdefault(member, []).append(m)
+    types = sorted(by_type)
+    rng.shuffle(types)
+    model = pulp.LpProblem("balanced_groups", pulp.LpMinimize)
+    # PuLP hands variables to the solver sorted by name: the seeded position leads the name.
+    y = {(t, g): model.add_variable(f"y_{t:05d}_{g}", 0, len(by_type[kind]), cat="Integer") for t, kind in enumerate(types) for g in range(group_count)}
+    floors = [best_deviation(count, group_count) for count in problem.counts]
+    spread = {v: model.add_variable(f"spread_{v:05d}", floor) for v, floor in enumerate(floors)}
+    model += pulp.lpSum(spread.values())
+    for t, kind in enumerate(types):
+        model += (pulp.lpSum(y[(t, g)] for g in range(group_count)) == len(by_type[kind]), f"one_group[type {t}]")
+    low, rest = divmod(len(problem.members), group_count)
+    for g in range(group_count):
+        size = pulp.lpSum(y[(t, g)] for t in range(len(types)))
+        model += (size >= low, f"size_min[{g}]")
+        model += (size <= low + (rest > 0), f"size_max[{g}]")
+    for v, (feature, value) in enumerate(problem.values):
+        count = problem.counts[v]
+        for g in range(group_count):
+            held = group_count * pulp.lpSum(y[(t, g)] for t, kind in enumerate(types) if v in kind)
+            model += (held - count <= spread[v], f"above_share[{v}:{feature}={value},{g}]")
+            model += (count - held <= spread[v], f"below_share[{v}:{feature}={value},{g}]")
+    model.solve(_solver(solver))
+    if pulp.LpStatus[model.status] != "Optimal":
+        raise BalancingError(f"the solver found no assignment ({pulp.LpStatus[model.status]})")
+    groups = [0] * len(problem.members)
+    for t, kind in enumerate(types):
+        people = list(by_type[kind])
+        rng.shuffle(people)
+        for g in range(group_count):
+            for _ in range(round(y[(t, g)].value() or 0)):
+                groups[people.pop()] = g
+    return groups, max(sum(floors), _dual_bound(model))
+
+
+def _dual_bound(model: pulp.LpProblem) -> int:
+    """The solver's proved lower bound on the total, rounded up (deviations are integers); 0 if unknown."""
+    info = getattr(getattr(model, "solverModel", None), "getInfo", None)
+    return 0 if info is None else math.ceil(info().mip_dual_bound - 1e-6)
 
 
 def _solver(name: str | None) -> pulp.LpSolver:
-    """The project's solver, told to stop at the first assignment with the least total deviation:
-    deviations are integers and the tie-breaking weights add less than 1/2, so a gap of 1/2
-    proves that optimum without proving the weights' (which the symmetry of groups makes slow)."""
+    """The project's solver, stopping within GAP of the optimum (a bound on work that does not depend on
+    the clock); HiGHS without presolve, which finds these assignments faster."""
     solver = make_solver(name)
     if isinstance(solver, pulp.HiGHS):
-        solver.gapAbs = 0.5
+        solver.gapRel = GAP
+        solver.optionsDict["presolve"] = "off"
     else:
-        solver.optionsDict["gapAbs"] = 0.5
+        solver.optionsDict["gapRel"] = GAP
     return solver

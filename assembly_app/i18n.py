@@ -188,8 +188,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Écart total {total} : le plus petit possible (il atteint la borne inférieure).",
     ),
     "groups.above_bound": (
-        "Total deviation {total}, proved the least possible by the solver (the simple lower bound is {bound}).",
-        "Écart total {total}, prouvé minimal par le solveur (la borne inférieure simple est {bound}).",
+        "Total deviation {total}; no assignment can go below {bound} (the solver stopped within 5% of the least possible).",
+        "Écart total {total} ; aucune répartition ne peut descendre sous {bound} (le solveur s'est arrêté à moins de 5 % du minimum).",
     ),
     "groups.spread": ("Feature values in each group (active members)", "Valeurs des critères dans chaque groupe (membres actifs)"),
     "groups.assignment": ("Members and their group", "Les membres et leur groupe"),
