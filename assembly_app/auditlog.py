@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from assembly_app.models import AuditEntry
@@ -16,6 +16,7 @@ from sortition.audit import canonical_json
 __all__ = ["GENESIS", "append", "entry_hash", "verify_chain", "Break"]
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x61756469745F6C6F  # "audit_lo": the advisory lock key of the chain's head on PostgreSQL
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
@@ -35,7 +36,11 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
 def append(db: Session, *, at: datetime, actor: str, action: str, target: str, before: Any = None, after: Any = None) -> AuditEntry:
     """Add the next entry to the log (in the caller's transaction; it does not commit).
 
-    `seq` is the primary key, so two transactions appending at once cannot both succeed."""
+    Appends wait for each other: on PostgreSQL a transaction-scoped advisory lock, on SQLite the write
+    lock that every writing transaction takes when it begins (db.make_engine). Should anything else
+    write the log, `seq` is the primary key, so two appends at once still cannot both succeed."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     last = db.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
     entry = AuditEntry(
         seq=1 if last is None else last.seq + 1,

@@ -7,28 +7,44 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from flask import Flask, current_app, g, request
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-__all__ = ["make_engine", "upgrade", "get_db", "init_app", "alembic_config"]
+__all__ = ["make_engine", "read_only", "upgrade", "get_db", "init_app", "alembic_config"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, **options: Any) -> Engine:
-    """An engine; on SQLite every connection gets WAL journaling and enforced foreign keys."""
+    """An engine; on SQLite every connection gets WAL journaling and enforced foreign keys, and
+    transactions that SQLAlchemy begins itself (see `_sqlite_begin`)."""
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def read_only(engine: Engine) -> Engine:
+    """The engine for a request that writes nothing: on SQLite its transactions do not take the write lock."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off: it begins a transaction only at the first write
+    # and lets a savepoint's RELEASE commit, so a check-in and its audit entry were not one transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN IMMEDIATE: a writing transaction holds SQLite's write lock from its start (waiting its
+    turn), so two appends to the audit log cannot read the same head of the chain."""
+    connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', 'IMMEDIATE')}")
 
 
 def alembic_config() -> Config:
@@ -46,9 +62,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def get_db() -> Session:
-    """The request's session. Views commit once, at the end of an action; anything else rolls back."""
+    """The request's session. Views commit once, at the end of an action; anything else rolls back.
+    GET requests write nothing, so on SQLite they do not wait for the write lock."""
     if "db" not in g:
-        g.db = Session(current_app.extensions["engine"])
+        engine = current_app.extensions["engine"]
+        g.db = Session(read_only(engine) if request.method in ("GET", "HEAD") else engine)
     return g.db
 
 
