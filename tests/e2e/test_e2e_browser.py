@@ -169,6 +169,12 @@ def assert_fits(page: Page, what: str) -> None:
     assert scroll_width <= inner_width, f"{what} is {scroll_width}px wide in a {inner_width}px window: {page.evaluate(WIDER_THAN_WINDOW)}"
 
 
+def assert_in_view(page: Page, target: Locator, what: str) -> None:
+    """`target` is inside the window without scrolling sideways (a .scroll box hides what is past its edge)."""
+    box, width = target.bounding_box(), page.evaluate("window.innerWidth")
+    assert box is not None and box["x"] + box["width"] <= width, f"{what} ends at {box and box['x'] + box['width']}px in a {width}px window"
+
+
 def test_organiser_imports_a_draw_then_withdraws_and_replaces_a_member(page, draw_folder):
     log_in(page, "organiser")
     page.get_by_role("link", name="Create an assembly from a draw").click()
@@ -269,6 +275,9 @@ def test_roster_and_member_pages_fit_the_screen(new_page, site, screenshots, dev
     page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
     expect(panel_rows(page)).to_have_count(12)
     assert_fits(page, f"the roster on a {device}")
+    # The contact columns make the table wider than the page: status and actions come first, in view.
+    assert_in_view(page, page.get_by_role("columnheader", name="Status").first, f"the Status column on a {device}")
+    assert_in_view(page, panel_rows(page).first.get_by_role("link", name="Withdraw"), f"the Withdraw link on a {device}")
     page.screenshot(path=screenshots / f"app_roster_{device}.png", full_page=True)
 
     member = new_page(**options)
