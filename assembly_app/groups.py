@@ -22,6 +22,7 @@ __all__ = [
     "SpreadRow",
     "StaleGroups",
     "assign_by_hand",
+    "active_members",
     "assign_balanced",
     "create_group",
     "groups_version",

@@ -81,8 +81,8 @@ def replace_withdrawn(
     """Draw one replacement per withdrawn member in `dropouts`, with the assembly's algorithm.
 
     The panel is the active members plus the dropouts; other withdrawn or replaced members take
-    no part. The new members become active (with a voting code and the seat they fill), the
-    dropouts "replaced". Raise QuotasMissed, changing nothing, if the draw misses a quota and
+    no part. The new members become active (with a voting code, and the seat and working group
+    they fill), the dropouts "replaced". Raise QuotasMissed, changing nothing, if the draw misses a quota and
     `accept_missed` is false; ReplacementError if no draw is possible."""
     if not dropouts:
         raise ReplacementError("choose at least one withdrawn member to replace")
@@ -114,6 +114,7 @@ def replace_withdrawn(
     for dropout, newcomer in _pair(sorted(dropouts, key=lambda m: m.seat or 0), [by_id[i] for i in outcome.added]):
         code = new_code()
         newcomer.status, newcomer.seat, newcomer.code_hash = "active", dropout.seat, hash_code(code)
+        newcomer.group = dropout.group  # the seat's working group too
         dropout.status, dropout.replaced_by = "replaced", newcomer
         pairs.append((dropout, newcomer, code))
     rows = composition(assembly, active, active + [newcomer for _, newcomer, _ in pairs])
@@ -127,6 +128,7 @@ def replace_withdrawn(
         after={
             "replaced_by": {dropout.person_id: newcomer.person_id for dropout, newcomer, _ in pairs},
             "seats": {newcomer.person_id: newcomer.seat for _, newcomer, _ in pairs},
+            "groups": {newcomer.person_id: newcomer.group.name for _, newcomer, _ in pairs if newcomer.group},
             "seed": seed,
             "seed_source": seed_source,
             "algorithm": outcome.draw.algorithm,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assembly_app import groups, roster, sessions
+from assembly_app import groups, replacements, roster, sessions
 from assembly_app.models import AuditEntry, GroupReport, group_members
 from conftest import login
 
@@ -159,3 +159,17 @@ def test_a_facilitator_writes_a_report_shown_on_the_session_page_and_the_auditor
     page = auditor.get("/assemblies/1/groups").data.decode()
     assert "<select" not in page and "Draft measure H1" in auditor.get("/assemblies/1/sessions/1").data.decode()
     assert Counter(re.findall(r"<td>(Housing|Transport|Food|Consumption|Production and work)</td>", page)).total() >= 12
+
+
+def test_a_replacement_takes_the_working_group_of_the_seat(engine, draw_folder):
+    with Session(engine) as db:
+        assembly = _assembly(db, draw_folder, THEMES[:2])
+        groups.assign_balanced(db, assembly, seed=1, version=groups.groups_version(assembly), actor="ana", now=NOW)
+        leaving = groups.active_members(assembly)[0]
+        group = leaving.group.name
+        roster.withdraw(db, leaving, on=date(2026, 3, 7), reason="moved", actor="ana", now=NOW)
+        done = replacements.replace_withdrawn(db, assembly, [leaving], seed=7, accept_missed=True, actor="ana", now=NOW)
+        db.commit()
+        newcomer = done.pairs[0][1]
+        assert newcomer.group.name == group and json.loads(_last(db).after)["groups"] == {newcomer.person_id: group}
+        assert sum(row.counts[0] + row.counts[1] for row in groups.spread(assembly) if row.feature == "gender") == 12
