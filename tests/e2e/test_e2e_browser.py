@@ -5,6 +5,8 @@ Set E2E_SCREENSHOTS=docs/images to refresh the screenshots of the roster and mem
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -326,3 +328,51 @@ def test_organiser_balances_and_moves_a_member_and_a_facilitator_reports(new_pag
     facilitator.get_by_role("button", name="Save the report").click()
     expect(facilitator.locator("#groups")).to_contain_text("Draft measure T1: rail before road")
     expect(facilitator.get_by_role("link", name="Edit the report (Transport)")).to_be_visible()
+
+
+def check_in_at_the_desk(page: Page, typed: str) -> None:
+    page.get_by_label("Seat number or part of a name").fill(typed)
+    page.get_by_label("Seat number or part of a name").press("Enter")
+
+
+def test_organiser_plans_a_session_and_checks_members_in_at_the_door(page):
+    log_in(page, "organiser")
+    page.get_by_role("link", name="Demo assembly (sample_data/small)").click()
+    page.get_by_role("link", name=re.compile(r"^Sessions \(\d+\)$")).click()
+    page.get_by_role("link", name="Plan a new session").click()
+    page.get_by_label("Date").fill("2026-04-11")
+    page.get_by_label("Place", exact=True).fill("Palais d'Iéna, Paris")
+    agenda = (("plenary", "Welcome and the week's programme", "45"), ("hearing", "Hearing: the rail unions", "90"))
+    for row, (kind, title, minutes) in enumerate(agenda):
+        page.get_by_label("Kind", exact=True).nth(row).select_option(kind)
+        page.get_by_label("Item", exact=True).nth(row).fill(title)
+        page.get_by_label("Minutes planned").nth(row).fill(minutes)
+    page.get_by_role("button", name="Save the session").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Session \d+: Demo assembly"))
+    expect(page.locator("main")).to_contain_text("2026-04-11 · Palais d'Iéna, Paris")
+    items = page.locator("main table").first.locator("tbody tr")
+    expect(items).to_have_count(2)
+    expect(items.nth(1)).to_contain_text("Hearing: the rail unions")
+    expect(page.locator("main tfoot")).to_contain_text("135")
+
+    page.get_by_role("link", name="Attendance (0)").click()
+    check_in_at_the_desk(page, "3")  # a seat number
+    expect(page.get_by_role("status")).to_have_text("Seat 3 · Emma Robert: checked in.")
+    check_in_at_the_desk(page, "lefevre")  # part of a name, without its accent: Lucas Lefèvre
+    expect(page.get_by_role("status")).to_have_text("Seat 11 · Lucas Lefèvre: checked in.")
+    check_in_at_the_desk(page, "3")
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Seat 3 · Emma Robert is already checked in \(\d\d:\d\d\)\. Nothing changed\.$"))
+    expect(page.locator("main")).to_contain_text("2 present of 12")
+
+    present = page.locator("main section").filter(has=page.get_by_role("heading", name="Present (2)")).locator("tbody tr")
+    present.filter(has_text="Lucas Lefèvre").get_by_role("button", name="Undo check-in").click()
+    expect(page.get_by_role("status")).to_have_text("Seat 11 · Lucas Lefèvre: check-in undone.")
+    expect(page.locator("main")).to_contain_text("1 present of 12")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Attendance sheet (CSV)").click()
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")))}
+    assert len(rows) == 12
+    assert (rows["P034"]["name"], rows["P034"]["present"], rows["P034"]["checked_in_by"]) == ("Emma Robert", "yes", "organiser")
+    assert (rows["P093"]["name"], rows["P093"]["present"]) == ("Lucas Lefèvre", "no")
+    assert {row["date"] for row in rows.values()} == {"2026-04-11"}
