@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Configuration (defaults, then the environment, then `config`), extensions and blueprints."""
-    from assembly_app import commands, db
+    from assembly_app import commands, db, security
     from assembly_app.i18n import choose_language, t
     from assembly_app.views import assemblies, attendance, audit, auth, groups, sessions
 
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["ENV_PRODUCTION"])
 
     db.init_app(app)
+    security.init_app(app)
     CSRFProtect(app)
     commands.init_app(app)
     for blueprint in (auth.bp, assemblies.bp, sessions.bp, attendance.bp, groups.bp, audit.bp):

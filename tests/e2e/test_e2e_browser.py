@@ -108,18 +108,22 @@ def site(tmp_path, draw_folder) -> Iterator[Site]:
 
 @pytest.fixture
 def new_page(browser, site) -> Iterator[Callable[..., Page]]:
-    """Open a page in a fresh browser context (own cookies) with the given context options."""
-    contexts = []
+    """Open a page in a fresh browser context (own cookies) with the given context options.
+    Any page of the test that breaks the Content-Security-Policy (a style or script it refused) fails the test."""
+    contexts, refusals = [], []
 
     def open_page(**options: Any) -> Page:
         context = browser.new_context(base_url=site.url, **(DESKTOP | options))
         context.set_default_timeout(5_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: "Content Security Policy" in message.text and refusals.append(f"{page.url}: {message.text}"))
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refusals, "\n".join(refusals)
 
 
 @pytest.fixture
@@ -358,6 +362,9 @@ def test_organiser_plans_a_session_and_checks_members_in_at_the_door(page):
     page.get_by_role("link", name="Attendance (0)").click()
     check_in_at_the_desk(page, "3")  # a seat number
     expect(page.get_by_role("status")).to_have_text("Seat 3 · Emma Robert: checked in.")
+    # Styled under the Content-Security-Policy: the style sheet, and the page's own <style> block by its hash.
+    expect(page.locator("main .scroll").first).to_have_css("overflow-x", "auto")
+    expect(page.get_by_role("status")).to_have_css("font-weight", "600")
     check_in_at_the_desk(page, "lefevre")  # part of a name, without its accent: Lucas Lefèvre
     expect(page.get_by_role("status")).to_have_text("Seat 11 · Lucas Lefèvre: checked in.")
     check_in_at_the_desk(page, "3")
