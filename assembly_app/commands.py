@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assembly_app import accounts, attendance, auditlog, db, groups, roster, sessions
+from assembly_app import accounts, attendance, auditlog, db, groups, measures, roster, sessions
 from assembly_app.models import STAFF_ROLES, Assembly, User
 from sortition import select_panel
 from sortition.audit import SeedSource, build_bundle, write_bundle
@@ -71,7 +71,8 @@ def create_user(username: str, role: str, password: str) -> None:
 @click.option("--draw", "draw", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Import this draw folder (with features.csv) instead of drawing.")
 def demo(seed: int, draw: Path | None) -> None:
     """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts, member codes,
-    sessions, the five working groups with a balanced assignment, and the attendance of the first session."""
+    sessions, the five working groups with a balanced assignment, the attendance of the first session, and two
+    measures (one edited once, one submitted to the plenary)."""
     db.upgrade(current_app.extensions["engine"])
     with _session() as session, tempfile.TemporaryDirectory() as folder:
         if session.scalar(select(User).limit(1)) is not None:
@@ -87,6 +88,7 @@ def demo(seed: int, draw: Path | None) -> None:
             items = [sessions.ItemInput(*item) for item in agenda]
             sessions.create_session(session, assembly, held_on=_now().date() + timedelta(weeks=2 * week), place=place, agenda=items, actor="facilitator", now=_now())
         _demo_groups(session, assembly, seed)
+        _demo_measures(session, assembly)
         session.commit()
         spread = ", ".join(f"{group.name} {len(group.members)}" for group in assembly.groups)
     click.echo(f"Imported {len(issued)} members from {draw or f'a draw with seed {seed}'}. Staff logins (username / password):")
@@ -105,6 +107,24 @@ def _demo_groups(session: Session, assembly: Assembly, seed: int) -> None:
     first = assembly.sessions[0]
     for member in groups.active_members(assembly)[:DEMO_PRESENT]:
         attendance.check_in(session, first, member, actor="facilitator", now=_now())
+
+
+def _demo_measures(session: Session, assembly: Assembly) -> None:
+    housing, transport = assembly.groups[0], assembly.groups[1]
+    renovation = measures.create_measure(
+        session, assembly, title="Renovate every home by 2040", objective="Halve the energy used for heating.", route="parliament", group=housing,
+        text="Make the energy renovation of all buildings compulsory by 2040, with public loans for low-income owners.", actor="facilitator", now=_now(),
+    )
+    measures.edit_measure(
+        session, renovation, based_on=1, title=renovation.title, objective=renovation.objective, route="parliament", group=housing,
+        text="Make the complete energy renovation of all homes compulsory by 2040, with grants and zero-interest loans for low-income owners.",
+        actor="facilitator", now=_now(),
+    )
+    speed = measures.create_measure(
+        session, assembly, title="110 km/h on motorways", objective="Cut the emissions of road transport.", route="regulation", group=transport,
+        text="Lower the speed limit on motorways from 130 km/h to 110 km/h.", actor="facilitator", now=_now(),
+    )
+    measures.change_state(session, speed, "submitted", actor="facilitator", now=_now())
 
 
 def write_sample_draw(out: Path, seed: int) -> None:

@@ -27,9 +27,9 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from assembly_app.models import AGENDA_KINDS
+from assembly_app.models import AGENDA_KINDS, MEASURE_ROUTES, MEASURE_STATES
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm"]
 
 
 @functools.cache
@@ -136,3 +136,19 @@ class GroupReportForm(FlaskForm):
     notes = TextAreaField(validators=[Length(max=20_000)], render_kw={"rows": 8, "cols": 60})
     outcomes = TextAreaField(validators=[Length(max=20_000)], render_kw={"rows": 5, "cols": 60})
     version = HiddenField()
+
+
+class MeasureForm(FlaskForm):
+    """A measure's fields and text; `based_on` is the version the form showed (empty when creating).
+    The view fills `group`'s choices: "" (no group) and the assembly's group ids; the template labels them."""
+
+    title = StringField(validators=[DataRequired(), Length(max=200)])
+    group = SelectField(choices=[""], validate_choice=False)
+    objective = TextAreaField(validators=[Length(max=5_000)], render_kw={"rows": 3, "cols": 60})
+    route = SelectField(choices=list(MEASURE_ROUTES))
+    text = TextAreaField(validators=[DataRequired(), Length(max=100_000)], render_kw={"rows": 14, "cols": 60})
+    based_on = HiddenField()
+
+
+class MeasureStateForm(FlaskForm):
+    state = SelectField(choices=list(MEASURE_STATES))

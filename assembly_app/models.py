@@ -1,5 +1,5 @@
 """Storage model (SQLAlchemy 2, portable column types): staff users, assemblies, members, sessions with
-their agenda and attendance, working groups, login attempts, audit log."""
+their agenda and attendance, working groups, measures and their versions, login attempts, audit log."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ __all__ = [
     "GroupReport",
     "LoginAttempt",
     "MEMBER_STATUSES",
+    "MEASURE_ROUTES",
+    "MEASURE_STATES",
+    "Measure",
+    "MeasureVersion",
     "Member",
     "STAFF_ROLES",
     "User",
@@ -31,6 +35,8 @@ STAFF_ROLES = ("organiser", "facilitator", "auditor")
 # "remaining": in the pool the panel was drawn from but not selected (a possible replacement).
 MEMBER_STATUSES = ("active", "withdrawn", "replaced", "remaining")
 AGENDA_KINDS = ("plenary", "working_groups", "hearing", "vote")
+MEASURE_ROUTES = ("referendum", "parliament", "regulation", "other")
+MEASURE_STATES = ("draft", "submitted", "adopted", "rejected", "withdrawn")
 
 
 class Base(DeclarativeBase):
@@ -189,6 +195,42 @@ class GroupReport(Base):
     version: Mapped[int] = mapped_column(Integer)
     session: Mapped[AssemblySession] = relationship()
     group: Mapped[WorkingGroup] = relationship()
+
+
+class Measure(Base):
+    """A measure drafted by the assembly: its title, objective, proposed route and state; its text lives in
+    its versions."""
+
+    __tablename__ = "measures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    objective: Mapped[str] = mapped_column(Text)
+    route: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    assembly: Mapped[Assembly] = relationship()
+    group: Mapped[WorkingGroup | None] = relationship()
+    versions: Mapped[list[MeasureVersion]] = relationship(back_populates="measure", order_by="MeasureVersion.number")
+
+    @property
+    def current(self) -> MeasureVersion:
+        return self.versions[-1]
+
+
+class MeasureVersion(Base):
+    """One text of a measure, numbered from 1; never updated: an edit adds the next version."""
+
+    __tablename__ = "measure_versions"
+    __table_args__ = (UniqueConstraint("measure_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    measure: Mapped[Measure] = relationship(back_populates="versions")
 
 
 class LoginAttempt(Base):

@@ -47,6 +47,14 @@ PERMISSIONS = {
     ("POST", "/assemblies/1/groups/balance", "/assemblies/<int:assembly_id>/groups/balance"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400),
     ("GET", "/assemblies/1/sessions/1/groups/1", "/assemblies/<int:assembly_id>/sessions/<int:number>/groups/<int:group_id>"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
     ("POST", "/assemblies/1/sessions/1/groups/1", "/assemblies/<int:assembly_id>/sessions/<int:number>/groups/<int:group_id>"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/assemblies/1/measures", "/assemblies/<int:assembly_id>/measures"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/measures/new", "/assemblies/<int:assembly_id>/measures/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/measures/new", "/assemblies/<int:assembly_id>/measures/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/assemblies/1/measures/1", "/assemblies/<int:assembly_id>/measures/<int:measure_id>"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/measures/1/edit", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/measures/1/edit", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("POST", "/assemblies/1/measures/1/state", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/state"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/assemblies/1/measures/1/compare", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/compare"): (LOGIN, FORBIDDEN, 200, 200, 200),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }
 
