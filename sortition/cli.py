@@ -27,7 +27,7 @@ from sortition.audit import (
     read_bundle,
     write_bundle,
 )
-from sortition.comparison import compare_with_legacy
+from sortition.comparison import FairnessComparison, compare_with_legacy, estimate_legacy
 from sortition.fair import FAIR_ALGORITHMS
 from sortition.feasibility import Infeasible, Relaxation, find_relaxations
 from sortition.instance import build_instance
@@ -108,14 +108,16 @@ def check(people: Path, features: Path, panel_size: int, households: str | None,
 @click.option("--dice", default=None, help="Public randomness: dice rolls witnessed after `sortition commit`, e.g. 3,6,1,4,2,5.")
 @click.option("--beacon", default=None, help="Public randomness: a beacon value (hexadecimal) published after `sortition commit`.")
 @click.option("--uniform-panels", type=click.IntRange(min=1), default=None, help="Round the lottery to this many equally likely panels (e.g. 1000) and draw one.")
+@click.option("--legacy-draws", type=click.IntRange(min=10), default=None, help="Also estimate the legacy algorithm's probabilities from this many draws (seed 0) for report.pdf.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 def select(
-    people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None,
-    out: Path, algorithm: str, seed: int | None, dice: str | None, beacon: str | None, uniform_panels: int | None, quiet: bool,
+    people: Path, features: Path, panel_size: int, households: str | None, id_column: str, solver: str | None, out: Path,
+    algorithm: str, seed: int | None, dice: str | None, beacon: str | None, uniform_panels: int | None, legacy_draws: int | None, quiet: bool,
 ) -> None:
     """Draw a panel; write selected.csv, remaining.csv, probabilities.csv, audit.json and report.pdf to --out."""
-    if algorithm == "legacy" and uniform_panels is not None:
-        raise click.UsageError("--uniform-panels rounds a fair lottery; the legacy algorithm has none")
+    for option, value in (("--uniform-panels", uniform_panels), ("--legacy-draws", legacy_draws)):
+        if algorithm == "legacy" and value is not None:
+            raise click.UsageError(f"{option} needs a fair lottery; the legacy algorithm has none")
     columns = _comma_list(households)
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     source, seed = _seed(seed, dice, beacon, pool_sha256(pool, columns), quotas_sha256(quotas), panel_size)
@@ -123,9 +125,14 @@ def select(
         selection = select_panel(
             pool, quotas, panel_size, algorithm=algorithm, seed=seed, households=columns, solver=solver, progress=progress, uniform_panels=uniform_panels
         )
+        legacy = None
+        if legacy_draws is not None and selection.marginals is not None:
+            estimate = estimate_legacy(build_instance(pool, quotas, panel_size, columns), seed=0, draws=legacy_draws, progress=progress)
+            legacy = FairnessComparison(selection.ids, estimate, selection.marginals, algorithm, legacy_draws, 0, panel_size)
     bundle = build_bundle(pool, quotas, selection, source, solver)
     report = selection_report_data(
-        pool, quotas, selection, bundle, date=_report_date(), bundle_path=str(out / "audit.json"), people_path=str(people), features_path=str(features)
+        pool, quotas, selection, bundle, date=_report_date(), legacy_estimate=legacy,
+        bundle_path=str(out / "audit.json"), people_path=str(people), features_path=str(features),
     )
     with _writing(out):
         written = write_selection(out, pool, selection)

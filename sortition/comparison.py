@@ -10,11 +10,11 @@ import numpy as np
 
 from sortition.fair import Progress, fair_distribution
 from sortition.feasibility import require_feasible
-from sortition.instance import build_instance
+from sortition.instance import Instance, build_instance
 from sortition.legacy import select_legacy
 from stratification import Pool, QuotaSet
 
-__all__ = ["FairnessComparison", "compare_with_legacy"]
+__all__ = ["FairnessComparison", "compare_with_legacy", "estimate_legacy"]
 
 # Half-width of a 99% normal interval, in standard errors.
 _Z99 = 2.5758
@@ -54,12 +54,18 @@ def compare_with_legacy(
     """Estimate LEGACY's marginals by `draws` draws from one seeded generator; solve the fair one exactly."""
     instance = build_instance(pool, quotas, panel_size, households)
     require_feasible(instance, solver)
+    legacy = estimate_legacy(instance, seed=seed, draws=draws, progress=progress)
+    distribution = fair_distribution(instance, algorithm, progress)
+    fair = tuple(distribution.type_marginals[t] for t in instance.type_of.tolist())
+    return FairnessComparison(instance.ids, legacy, fair, algorithm, draws, seed, panel_size)
+
+
+def estimate_legacy(instance: Instance, *, seed: int, draws: int, progress: Progress | None = None) -> tuple[float, ...]:
+    """Each person's LEGACY selection probability (in id order), estimated from `draws` draws of one seeded generator."""
     rng = random.Random(seed)
     counts = np.zeros(instance.size)
     for draw in range(draws):
         counts[list(select_legacy(instance, rng))] += 1
         if progress and draw % 50 == 0:
             progress("legacy draws", draw, 0.0)
-    distribution = fair_distribution(instance, algorithm, progress)
-    fair = tuple(distribution.type_marginals[t] for t in instance.type_of.tolist())
-    return FairnessComparison(instance.ids, tuple((counts / draws).tolist()), fair, algorithm, draws, seed, panel_size)
+    return tuple((counts / draws).tolist())

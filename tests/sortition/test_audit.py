@@ -342,7 +342,7 @@ def test_uniform_panels_with_the_legacy_algorithm_is_a_usage_error(runner, tmp_p
                                  "--algorithm", "legacy", "--uniform-panels", "10", "--out", str(tmp_path)])
 
     assert_exit(result, 2)
-    assert "--uniform-panels rounds a fair lottery" in result.output
+    assert "--uniform-panels needs a fair lottery" in result.output
 
 
 def replace(runner, bundle: Path, out: Path, dropouts: str, *options: str, people: Path = PEOPLE, features: Path = FEATURES):
@@ -455,3 +455,17 @@ def test_select_writes_a_selection_report_with_the_draw_in_it(runner, tmp_path):
     assert str(bundle["seed"]["value"]) in text and bundle["pool"]["sha256"][:16] in text
     assert "2025-11-29" in text
     assert f"sortition verify {tmp_path / 'draw' / 'audit.json'}" in " ".join(text.split())
+
+
+def test_select_with_legacy_draws_puts_the_legacy_estimate_in_the_report(runner, tmp_path):
+    select(runner, tmp_path / "draw", "--seed", "2", "--legacy-draws", "200")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "draw" / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+
+    assert "Lowest probability, legacy (estimated)" in flat
+    assert "estimated from 200 seeded draws" in flat
+
+    result = runner.invoke(cli, ["select", "--people", str(PEOPLE), "--features", str(FEATURES), "--panel-size", "12",
+                                 "--algorithm", "legacy", "--legacy-draws", "50", "--out", str(tmp_path / "x")])
+    assert_exit(result, 2)
+    assert "--legacy-draws needs a fair lottery" in result.output
