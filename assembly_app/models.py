@@ -1,5 +1,6 @@
 """Storage model (SQLAlchemy 2, portable column types): staff users, assemblies, members, sessions with
-their agenda and attendance, working groups, measures and their versions, login attempts, audit log."""
+their agenda and attendance, working groups, measures and their versions, votes with their frozen voters and
+ballots, login attempts, audit log."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ __all__ = [
     "Member",
     "STAFF_ROLES",
     "User",
+    "VOTE_CHOICES",
+    "Ballot",
+    "Vote",
+    "Voter",
     "WorkingGroup",
     "group_members",
 ]
@@ -37,6 +42,7 @@ MEMBER_STATUSES = ("active", "withdrawn", "replaced", "remaining")
 AGENDA_KINDS = ("plenary", "working_groups", "hearing", "vote")
 MEASURE_ROUTES = ("referendum", "parliament", "regulation", "other")
 MEASURE_STATES = ("draft", "submitted", "adopted", "rejected", "withdrawn")
+VOTE_CHOICES = ("yes", "no", "abstain")
 
 
 class Base(DeclarativeBase):
@@ -231,6 +237,62 @@ class MeasureVersion(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     measure: Mapped[Measure] = relationship(back_populates="versions")
+
+
+class Vote(Base):
+    """A vote on a measure or a free question. Its decision rule (threshold, base, quorum) is declared while it is
+    a draft and locked when it opens; opening freezes the voters and the counts of active and present members;
+    closing stores the result and its reason."""
+
+    __tablename__ = "votes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"))
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"))
+    # The session whose attendance says who is present (needed when the rule counts members present).
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
+    question: Mapped[str] = mapped_column(String(300))
+    is_secret: Mapped[bool] = mapped_column(Boolean)
+    threshold: Mapped[str] = mapped_column(String(20))
+    base: Mapped[str] = mapped_column(String(30))
+    percentage: Mapped[int | None] = mapped_column(Integer)
+    quorum_of: Mapped[str | None] = mapped_column(String(10))
+    quorum_minimum: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    active_count: Mapped[int | None] = mapped_column(Integer)
+    present_count: Mapped[int | None] = mapped_column(Integer)
+    yes: Mapped[int | None] = mapped_column(Integer)
+    no: Mapped[int | None] = mapped_column(Integer)
+    abstain: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    assembly: Mapped[Assembly] = relationship()
+    measure: Mapped[Measure | None] = relationship()
+    session: Mapped[AssemblySession | None] = relationship()
+
+
+class Voter(Base):
+    """A member allowed to vote, frozen when the vote opened; `voted_at` is set once, when their ballot arrives,
+    so that the database itself refuses a second ballot. For a secret vote this is all that links the member
+    to the vote: the ballot does not name them."""
+
+    __tablename__ = "vote_voters"
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    voted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Ballot(Base):
+    """One ballot: yes, no or abstain; `member_id` only for a named vote."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    choice: Mapped[str] = mapped_column(String(10))
 
 
 class LoginAttempt(Base):

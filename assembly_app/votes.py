@@ -1,0 +1,158 @@
+"""Votes: declaring the decision rule while a vote is a draft, opening it (the rule locks, the voters and the
+counts of active and present members freeze), ballots (one per voter, enforced by the database), closing
+with the result and its reason. Every change is one audit entry; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from assembly_app import auditlog
+from assembly_app.decisions import Base, Decision, Quorum, Rule, RuleError, decide
+from assembly_app.models import VOTE_CHOICES, Assembly, AssemblySession, Attendance, Ballot, Measure, Member, Vote, Voter
+
+__all__ = ["VoteError", "cast_ballot", "close_vote", "create_vote", "declare_rule", "has_voted", "open_vote", "rule_of", "tally"]
+
+QUESTION_LENGTH = 300
+
+
+class VoteError(Exception):
+    """A vote action that is not allowed; `reason` says why."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def create_vote(
+    db: Session,
+    assembly: Assembly,
+    *,
+    question: str,
+    rule: Rule,
+    measure: Measure | None = None,
+    session: AssemblySession | None = None,
+    is_secret: bool = False,
+    actor: str,
+    now: datetime,
+) -> Vote:
+    """A draft vote on `measure` (or a free question) with its declared rule."""
+    question = question.strip()
+    if not question:
+        raise VoteError("a vote needs a question")
+    if len(question) > QUESTION_LENGTH:
+        raise VoteError(f"the question is {len(question)} characters long; at most {QUESTION_LENGTH}")
+    for part, name in ((measure, "measure"), (session, "session")):
+        if part is not None and part.assembly_id != assembly.id:
+            raise VoteError(f"this {name} belongs to another assembly")
+    vote = Vote(assembly=assembly, measure=measure, session=session, question=question, is_secret=is_secret, state="draft", created_at=now)
+    _set_rule(vote, rule)
+    db.add(vote)
+    db.flush()
+    auditlog.append(db, at=now, actor=actor, action="vote.create", target=_target(vote), after={"question": question, "secret": is_secret, **_rule_fields(vote)})
+    return vote
+
+
+def declare_rule(db: Session, vote: Vote, rule: Rule, *, actor: str, now: datetime) -> None:
+    """Change the rule of a draft vote; once the vote has opened the rule is locked."""
+    if vote.state != "draft":
+        raise VoteError(f"the vote is {vote.state}; its decision rule was locked when it opened")
+    before = _rule_fields(vote)
+    _set_rule(vote, rule)
+    db.flush()
+    auditlog.append(db, at=now, actor=actor, action="vote.rule", target=_target(vote), before=before, after=_rule_fields(vote))
+
+
+def rule_of(vote: Vote) -> Rule:
+    quorum = None if vote.quorum_of is None else Quorum(vote.quorum_of, vote.quorum_minimum or 0)
+    return Rule(vote.threshold, vote.base, vote.percentage, quorum)
+
+
+def open_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> int:
+    """Lock the rule and freeze the voters: the active members, or only those checked in at the vote's session
+    when the rule counts members present (in its base or its quorum); a rule that does not count presence
+    treats every active member as present. Return how many may vote."""
+    if vote.state != "draft":
+        raise VoteError(f"the vote is already {vote.state}")
+    active = [member for member in vote.assembly.members if member.status == "active"]
+    rule = rule_of(vote)
+    needs_presence = rule.base is Base.PRESENT or (rule.quorum is not None and rule.quorum.of == "present")
+    voters = active
+    if needs_presence:
+        if vote.session is None:
+            raise VoteError("the rule counts members present: choose the session whose attendance says who is present")
+        checked_in = set(db.scalars(select(Attendance.member_id).where(Attendance.session_id == vote.session.id)))
+        voters = [member for member in active if member.id in checked_in]
+    if not voters:
+        raise VoteError("nobody may vote: there is no active member" + (" checked in at this session" if needs_presence else ""))
+    vote.state, vote.opened_at = "open", now
+    vote.active_count = len(active)
+    vote.present_count = len(voters)
+    db.add_all(Voter(vote_id=vote.id, member_id=member.id) for member in voters)
+    db.flush()
+    after = {"voters": len(voters), "active": vote.active_count, "present": vote.present_count, **_rule_fields(vote)}
+    auditlog.append(db, at=now, actor=actor, action="vote.open", target=_target(vote), before={"state": "draft"}, after=after)
+    return len(voters)
+
+
+def cast_ballot(db: Session, vote: Vote, member: Member, choice: str, *, now: datetime) -> None:
+    """Record `member`'s ballot. Marking the voter as having voted is one conditional UPDATE, so that two
+    ballots sent at the same moment cannot both pass; for a secret vote the ballot does not name the member."""
+    if choice not in VOTE_CHOICES:
+        raise VoteError(f"“{choice}” is not a choice; vote yes, no or abstain")
+    if vote.state != "open":
+        raise VoteError("this vote is not open" if vote.state == "draft" else "this vote is closed; no ballot is accepted after the close")
+    marked = db.execute(
+        update(Voter).where(Voter.vote_id == vote.id, Voter.member_id == member.id, Voter.voted_at.is_(None)).values(voted_at=now)
+    ).rowcount
+    if marked != 1:
+        if db.get(Voter, (vote.id, member.id)) is None:
+            raise VoteError("you are not among the voters of this vote (they were fixed when it opened)")
+        raise VoteError("you have already voted in this vote; your ballot was counted and cannot be changed")
+    db.add(Ballot(vote_id=vote.id, member_id=None if vote.is_secret else member.id, choice=choice))
+    db.flush()
+    after = {"voted": True} if vote.is_secret else {"choice": choice}
+    auditlog.append(db, at=now, actor=f"member:{member.person_id}", action="vote.ballot", target=_target(vote), after=after)
+
+
+def has_voted(db: Session, vote: Vote, member: Member) -> bool:
+    voter = db.get(Voter, (vote.id, member.id))
+    return voter is not None and voter.voted_at is not None
+
+
+def tally(db: Session, vote: Vote) -> dict[str, int]:
+    counts = dict(db.execute(select(Ballot.choice, func.count()).where(Ballot.vote_id == vote.id).group_by(Ballot.choice)).all())
+    return {choice: counts.get(choice, 0) for choice in VOTE_CHOICES}
+
+
+def close_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decision:
+    """Stop accepting ballots, count them and apply the locked rule."""
+    if vote.state != "open":
+        raise VoteError(f"only an open vote can be closed; this one is {vote.state}")
+    counts = tally(db, vote)
+    try:
+        decision = decide(rule_of(vote), counts["yes"], counts["no"], counts["abstain"], vote.present_count or 0, vote.active_count or 0)
+    except RuleError as wrong:  # more ballots than members present: the stored counts contradict each other
+        raise VoteError(f"the result cannot be computed: {wrong.reason}") from None
+    vote.state, vote.closed_at = "closed", now
+    vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
+    vote.passed, vote.reason = decision.passed, decision.reason
+    db.flush()
+    auditlog.append(db, at=now, actor=actor, action="vote.close", target=_target(vote), before={"state": "open"}, after={**counts, "passed": decision.passed, "reason": decision.reason})
+    return decision
+
+
+def _set_rule(vote: Vote, rule: Rule) -> None:
+    vote.threshold, vote.base, vote.percentage = rule.threshold.value, rule.base.value, rule.percentage
+    vote.quorum_of = None if rule.quorum is None else rule.quorum.of
+    vote.quorum_minimum = None if rule.quorum is None else rule.quorum.minimum
+
+
+def _rule_fields(vote: Vote) -> dict[str, object]:
+    return {"threshold": vote.threshold, "base": vote.base, "percentage": vote.percentage, "quorum_of": vote.quorum_of, "quorum_minimum": vote.quorum_minimum}
+
+
+def _target(vote: Vote) -> str:
+    return f"assembly:{vote.assembly_id}/vote:{vote.id}"

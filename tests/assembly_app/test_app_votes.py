@@ -1,0 +1,196 @@
+"""Votes on SQLite and PostgreSQL: the rule locks at opening, voters freeze, one ballot each (held by the
+database), closing gives the result and its reason; a Hypothesis state machine over the life cycle."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assembly_app import attendance, roster, sessions, votes
+from assembly_app.db import make_engine
+from assembly_app.decisions import Base, Quorum, Rule, Threshold
+from assembly_app.models import Assembly, AuditEntry, Ballot, Base as Tables, Member, Voter
+
+NOW = datetime(2026, 3, 1, 9, 30)
+TWO_THIRDS = Rule(Threshold.TWO_THIRDS, Base.CAST)
+
+
+def _active(assembly: Assembly) -> list[Member]:
+    return [member for member in assembly.members if member.status == "active"]
+
+
+def _vote(db: Session, folder, rule: Rule = TWO_THIRDS, **options):
+    assembly = roster.import_draw(db, "Convention", folder, id_column="id", actor="ana", now=NOW)
+    vote = votes.create_vote(db, assembly, question="Propose this measure by referendum?", rule=rule, actor="fred", now=NOW, **options)
+    db.commit()
+    return assembly, vote
+
+
+def _entries(db: Session, action: str) -> list[dict]:
+    return [json.loads(entry.after) for entry in db.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq))]
+
+
+def test_a_vote_opens_takes_one_ballot_each_and_closes_with_its_reason(engine, draw_folder):
+    with Session(engine) as db:
+        assembly, vote = _vote(db, draw_folder)
+        members = _active(assembly)
+        votes.declare_rule(db, vote, Rule(Threshold.ABSOLUTE_MAJORITY, Base.CAST), actor="fred", now=NOW)
+        assert votes.open_vote(db, vote, actor="fred", now=NOW) == len(members) == 12
+        db.commit()
+        with pytest.raises(votes.VoteError, match="locked when it opened"):
+            votes.declare_rule(db, vote, TWO_THIRDS, actor="fred", now=NOW)
+        for member, choice in zip(members, ["yes"] * 6 + ["no"] * 3 + ["abstain"] * 2):
+            votes.cast_ballot(db, vote, member, choice, now=NOW)
+        db.commit()
+        with pytest.raises(votes.VoteError, match="already voted"):
+            votes.cast_ballot(db, vote, members[0], "no", now=NOW)
+        db.rollback()
+        assert votes.has_voted(db, vote, members[0]) and not votes.has_voted(db, vote, members[-1])
+        decision = votes.close_vote(db, vote, actor="fred", now=NOW)
+        db.commit()
+        assert decision.reason == "needed 6 of 11 votes cast, got 6" and decision.passed
+        assert (vote.state, vote.yes, vote.no, vote.abstain, vote.passed, vote.reason) == ("closed", 6, 3, 2, True, decision.reason)
+        with pytest.raises(votes.VoteError, match="closed; no ballot is accepted after the close"):
+            votes.cast_ballot(db, vote, members[-1], "yes", now=NOW)
+        assert _entries(db, "vote.open")[0]["voters"] == 12 and _entries(db, "vote.ballot")[0] == {"choice": "yes"}
+        assert _entries(db, "vote.close")[0]["reason"] == "needed 6 of 11 votes cast, got 6"
+
+
+def test_a_secret_ballot_names_nobody_and_only_frozen_voters_may_vote(engine, draw_folder):
+    with Session(engine) as db:
+        assembly, vote = _vote(db, draw_folder, is_secret=True)
+        late = _active(assembly)[-1]
+        late.status = "withdrawn"
+        votes.open_vote(db, vote, actor="fred", now=NOW)
+        late.status = "active"  # back after the opening: still not a voter of this vote
+        db.commit()
+        with pytest.raises(votes.VoteError, match="not among the voters of this vote"):
+            votes.cast_ballot(db, vote, late, "yes", now=NOW)
+        with pytest.raises(votes.VoteError, match="“maybe” is not a choice"):
+            votes.cast_ballot(db, vote, _active(assembly)[0], "maybe", now=NOW)
+        votes.cast_ballot(db, vote, _active(assembly)[0], "no", now=NOW)
+        db.commit()
+        assert db.scalars(select(Ballot.member_id)).all() == [None]
+        assert _entries(db, "vote.ballot") == [{"voted": True}]
+        assert votes.tally(db, vote) == {"yes": 0, "no": 1, "abstain": 0}
+
+
+def test_a_rule_counting_presence_takes_the_voters_from_the_sessions_attendance(engine, draw_folder):
+    with Session(engine) as db:
+        rule = Rule(Threshold.SIMPLE_MAJORITY, quorum=Quorum("present", 8))
+        assembly, vote = _vote(db, draw_folder, rule=rule)
+        with pytest.raises(votes.VoteError, match="choose the session whose attendance"):
+            votes.open_vote(db, vote, actor="fred", now=NOW)
+        session = sessions.create_session(db, assembly, held_on=date(2026, 3, 1), place="Paris", actor="fred", now=NOW)
+        for member in _active(assembly)[:7]:
+            attendance.check_in(db, session, member, actor="fred", now=NOW)
+        vote.session = session
+        assert votes.open_vote(db, vote, actor="fred", now=NOW) == 7
+        db.commit()
+        with pytest.raises(votes.VoteError, match="not among the voters"):
+            votes.cast_ballot(db, vote, _active(assembly)[7], "yes", now=NOW)
+        db.rollback()
+        for member in _active(assembly)[:7]:
+            votes.cast_ballot(db, vote, member, "yes", now=NOW)
+        assert votes.close_vote(db, vote, actor="fred", now=NOW).reason == "quorum not reached: 7 present, 8 needed"
+
+
+def test_the_database_refuses_a_second_named_ballot_and_a_second_voter_row(engine, draw_folder):
+    with Session(engine) as db:
+        assembly, vote = _vote(db, draw_folder)
+        votes.open_vote(db, vote, actor="fred", now=NOW)
+        db.commit()
+        member = _active(assembly)[0]
+        votes.cast_ballot(db, vote, member, "yes", now=NOW)
+        db.commit()
+        db.add(Ballot(vote_id=vote.id, member_id=member.id, choice="no"))
+        with pytest.raises(IntegrityError):
+            db.commit()
+        db.rollback()
+        db.add(Voter(vote_id=vote.id, member_id=member.id))
+        with pytest.raises(IntegrityError):
+            db.commit()
+        db.rollback()
+        assert db.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_bad_votes_are_refused_with_a_reason(engine, draw_folder):
+    with Session(engine) as db:
+        assembly, vote = _vote(db, draw_folder)
+        with pytest.raises(votes.VoteError, match="needs a question"):
+            votes.create_vote(db, assembly, question="  ", rule=TWO_THIRDS, actor="fred", now=NOW)
+        with pytest.raises(votes.VoteError, match="only an open vote can be closed; this one is draft"):
+            votes.close_vote(db, vote, actor="fred", now=NOW)
+        with pytest.raises(votes.VoteError, match="this vote is not open"):
+            votes.cast_ballot(db, vote, _active(assembly)[0], "yes", now=NOW)
+        assert votes.rule_of(vote) == TWO_THIRDS
+
+
+class VoteLifeCycle(RuleBasedStateMachine):
+    """Open → ballots (some duplicates, some from non-voters) → close → late ballots, on a fresh SQLite file."""
+
+    @initialize(size=st.integers(1, 8), outsiders=st.integers(0, 2), secret=st.booleans(), rule=st.sampled_from([TWO_THIRDS, Rule(Threshold.SIMPLE_MAJORITY), Rule(Threshold.PERCENTAGE, Base.ACTIVE, 60)]))
+    def open(self, size, outsiders, secret, rule):
+        self.folder = tempfile.TemporaryDirectory()
+        self.engine = make_engine(f"sqlite:///{Path(self.folder.name) / 'votes.sqlite3'}")
+        Tables.metadata.create_all(self.engine)
+        self.db = Session(self.engine)
+        assembly = Assembly(name="A", created_at=NOW, id_column="id", quotas=[], contact_columns=[])
+        statuses = ["active"] * size + ["withdrawn"] * outsiders
+        assembly.members = [Member(person_id=f"P{i}", status=status, row=i, features={}, contact={}) for i, status in enumerate(statuses)]
+        self.db.add(assembly)
+        self.vote = votes.create_vote(self.db, assembly, question="Q?", rule=rule, is_secret=secret, actor="fred", now=NOW)
+        votes.open_vote(self.db, self.vote, actor="fred", now=NOW)
+        self.db.commit()
+        self.members = assembly.members
+        self.accepted: set[int] = set()
+        self.closed = False
+
+    @rule(index=st.integers(0, 9), choice=st.sampled_from(["yes", "no", "abstain"]))
+    def ballot(self, index, choice):
+        member = self.members[index % len(self.members)]
+        try:
+            votes.cast_ballot(self.db, self.vote, member, choice, now=NOW)
+        except votes.VoteError:
+            self.db.rollback()
+            assert self.closed or member.id in self.accepted or member.status != "active"
+        else:
+            self.db.commit()
+            assert not self.closed and member.id not in self.accepted and member.status == "active"
+            self.accepted.add(member.id)
+
+    @precondition(lambda self: not self.closed)
+    @rule()
+    def close(self):
+        decision = votes.close_vote(self.db, self.vote, actor="fred", now=NOW)
+        self.db.commit()
+        self.closed = True
+        assert decision.passed == (decision.got >= decision.needed)
+        assert self.vote.yes + self.vote.no + self.vote.abstain == len(self.accepted)
+
+    @invariant()
+    def one_ballot_per_voter_and_never_more_than_the_voters(self):
+        if not hasattr(self, "vote"):
+            return
+        ballots = self.db.scalar(select(func.count()).select_from(Ballot))
+        voters = self.db.scalar(select(func.count()).select_from(Voter))
+        voted = self.db.scalar(select(func.count()).select_from(Voter).where(Voter.voted_at.is_not(None)))
+        assert ballots == voted == len(self.accepted) <= voters
+
+    def teardown(self):
+        if hasattr(self, "db"):
+            self.db.close()
+            self.engine.dispose()
+            self.folder.cleanup()
+
+
+TestVoteLifeCycle = VoteLifeCycle.TestCase
