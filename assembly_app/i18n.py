@@ -119,6 +119,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sessions.new": ("Plan a new session", "Prévoir une nouvelle session"),
     "sessions.edit": ("Edit the session and its agenda", "Modifier la session et son ordre du jour"),
     "sessions.all": ("All sessions", "Toutes les sessions"),
+    "sessions.minutes": ("Minutes (PDF)", "Procès-verbal (PDF)"),
     "sessions.save": ("Save the session", "Enregistrer la session"),
     "sessions.refused": ("Nothing was saved:", "Rien n'a été enregistré :"),
     "agenda.help": (

@@ -1,11 +1,11 @@
-"""Sessions: the list, creating and editing a session with its agenda, one session's page."""
+"""Sessions: the list, creating and editing a session with its agenda, one session's page, its minutes as PDF."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from assembly_app import groups, sessions
+from assembly_app import groups, minutes, sessions
 from assembly_app.access import current_user, now, requires
 from assembly_app.db import get_db
 from assembly_app.forms import SessionForm
@@ -49,6 +49,17 @@ def create(assembly_id: int) -> tuple[str, int] | Response:
 def show(assembly_id: int, number: int) -> str:
     session = get_session(assembly_id, number)
     return render_template("session.html", assembly=session.assembly, session=session, reports=groups.reports_of(get_db(), session))
+
+
+@bp.route("/<int:number>/minutes.pdf")
+@requires(*STAFF)
+def minutes_pdf(assembly_id: int, number: int) -> Response:
+    """The minutes by seat and id; an organiser may add ?names=1 for a version with names (not for publication)."""
+    session = get_session(assembly_id, number)
+    with_names = current_user().role == "organiser" and request.args.get("names") == "1"
+    filename = f"minutes-assembly-{assembly_id}-session-{number}.pdf"
+    pdf = minutes.minutes_pdf(get_db(), session, with_names=with_names)
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])

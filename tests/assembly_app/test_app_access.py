@@ -33,6 +33,7 @@ PERMISSIONS = {
     ("GET", "/assemblies/1/sessions/new", "/assemblies/<int:assembly_id>/sessions/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
     ("POST", "/assemblies/1/sessions/new", "/assemblies/<int:assembly_id>/sessions/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("GET", "/assemblies/1/sessions/1", "/assemblies/<int:assembly_id>/sessions/<int:number>"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/sessions/1/minutes.pdf", "/assemblies/<int:assembly_id>/sessions/<int:number>/minutes.pdf"): (LOGIN, FORBIDDEN, 200, 200, 200),
     ("GET", "/assemblies/1/sessions/1/edit", "/assemblies/<int:assembly_id>/sessions/<int:number>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
     ("POST", "/assemblies/1/sessions/1/edit", "/assemblies/<int:assembly_id>/sessions/<int:number>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("GET", "/assemblies/1/sessions/1/attendance", "/assemblies/<int:assembly_id>/sessions/<int:number>/attendance"): (LOGIN, FORBIDDEN, 200, 200, 200),
