@@ -30,6 +30,8 @@ _TIGHT = 1e-9
 _AT_BOUND = 1e-9
 # The walk stops once the panels found account for all but this much probability.
 _NEGLIGIBLE_MASS = 1e-9
+# A solver's value this close to a whole number is that number (HiGHS's integrality tolerance is 1e-6).
+_WHOLE = 1e-6
 # Solver outcomes with a solution: optimal, or stopped by the improving-solution limit.
 _FOUND = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kSolutionLimit)
 
@@ -146,7 +148,7 @@ class _FaceSearch:
                 if highs.getModelStatus() not in _FOUND:
                     break
                 found = np.asarray(highs.getSolution().col_value)
-                if np.abs(found - np.rint(found)).max(initial=0.0) < 1e-9:
+                if np.abs(found - np.rint(found)).max(initial=0.0) < _WHOLE:
                     return np.rint(found).astype(np.int64)
         return None
 
