@@ -86,6 +86,7 @@ class SelectionReportData:
     fairness: Fairness | None = None
     contact_columns: tuple[str, ...] = ()
     is_contact_sheet: bool = False
+    lottery: str | None = None  # how the panel was drawn, for a transparent lottery: M panels, which one, the largest change
 
 
 def build_selection_report(data: SelectionReportData) -> bytes:
@@ -118,6 +119,8 @@ def _summary(data: SelectionReportData) -> list[Flowable]:
         ("Toolkit version", data.toolkit_version), ("Pool SHA-256", data.pool_sha256), ("Quotas SHA-256", data.quotas_sha256),
         ("Distribution SHA-256", data.distribution_sha256 or "none (the legacy algorithm has no distribution)"),
     ]
+    if data.lottery:
+        rows.insert(4, ("Lottery", data.lottery))
     return [paragraph("Summary", "h1"), table(("Item", "Value"), rows, (38 * mm, _WIDTH - 38 * mm), numeric_from=2, wrap=True)]
 
 

@@ -69,7 +69,17 @@ def selection_report_data(
         fairness=_fairness(selection, legacy_estimate),
         contact_columns=contacts,
         is_contact_sheet=bool(contacts),
+        lottery=_lottery(selection),
     )
+
+
+def _lottery(selection: Selection) -> str | None:
+    if selection.uniform is None:
+        return None
+    count = len(selection.uniform.panels)
+    return (f"transparent: {count} equally likely panels (numbered 0 to {count - 1}, listed in the audit bundle); "
+            f"panel {selection.panel_index} was drawn; rounding changed no one's probability by more than "
+            f"{selection.uniform.largest_change:.4%}")
 
 
 def _feature(name: str, values: tuple[str, ...], quotas: QuotaSet, pool: Pool, panel: list[Person]) -> FeatureReport:

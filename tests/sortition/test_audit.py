@@ -319,6 +319,16 @@ def test_a_uniform_lottery_lists_m_panels_and_verifies(runner, tmp_path):
     assert "re-solved leximin: the fair marginals differ from the recorded ones by at most" in result.output
 
 
+def test_the_report_of_a_uniform_lottery_says_which_of_the_m_panels_was_drawn(runner, tmp_path):
+    bundle = select(runner, tmp_path / "uniform", "--uniform-panels", "1000", "--seed", "4")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "uniform" / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+
+    assert "transparent: 1000 equally likely panels (numbered 0 to 999" in flat
+    assert f"{bundle['draw']['panel_index']} was drawn" in flat
+    assert f"{bundle['distribution']['largest_change']:.4%}" in flat
+
+
 def test_verify_catches_a_uniform_panel_edited_with_its_hash(runner, tmp_path):
     select(runner, tmp_path / "uniform", "--uniform-panels", "20", "--seed", "3")
     data = json.loads((tmp_path / "uniform" / "audit.json").read_text(encoding="utf-8"))
