@@ -13,8 +13,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assembly_app import accounts, attendance, auditlog, db, groups, measures, roster, sessions
-from assembly_app.models import STAFF_ROLES, Assembly, User
+from assembly_app import accounts, attendance, auditlog, db, groups, measures, roster, sessions, votes
+from assembly_app.decisions import Base, Quorum, Rule, Threshold
+from assembly_app.models import STAFF_ROLES, Assembly, Member, User, Voter
 from sortition import select_panel
 from sortition.audit import SeedSource, build_bundle, write_bundle
 from sortition.outputs import write_selection
@@ -72,7 +73,7 @@ def create_user(username: str, role: str, password: str) -> None:
 def demo(seed: int, draw: Path | None) -> None:
     """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts, member codes,
     sessions, the five working groups with a balanced assignment, the attendance of the first session, and two
-    measures (one edited once, one submitted to the plenary)."""
+    measures (one edited once, one put to a vote by the members present at session 1 and decided)."""
     db.upgrade(current_app.extensions["engine"])
     with _session() as session, tempfile.TemporaryDirectory() as folder:
         if session.scalar(select(User).limit(1)) is not None:
@@ -125,6 +126,14 @@ def _demo_measures(session: Session, assembly: Assembly) -> None:
         text="Lower the speed limit on motorways from 130 km/h to 110 km/h.", actor="facilitator", now=_now(),
     )
     measures.change_state(session, speed, "submitted", actor="facilitator", now=_now())
+    rule = Rule(Threshold.TWO_THIRDS, Base.CAST, quorum=Quorum("present", 6))
+    vote = votes.create_vote(session, assembly, question="Adopt “110 km/h on motorways”?", rule=rule, measure=speed, session=assembly.sessions[0], actor="facilitator", now=_now())
+    votes.open_vote(session, vote, actor="facilitator", now=_now())
+    voters = session.scalars(select(Member).join(Voter, Voter.member_id == Member.id).where(Voter.vote_id == vote.id).order_by(Member.id)).all()
+    for member, choice in zip(voters, ["yes", "no", "yes", "yes", "abstain", "no", "yes", "yes", "no", "yes"]):
+        votes.cast_ballot(session, vote, member, choice, now=_now())
+    decision = votes.close_vote(session, vote, actor="facilitator", now=_now())
+    measures.change_state(session, speed, "adopted" if decision.passed else "rejected", actor="facilitator", now=_now())
 
 
 def write_sample_draw(out: Path, seed: int) -> None:

@@ -27,9 +27,9 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from assembly_app.models import AGENDA_KINDS, MEASURE_ROUTES, MEASURE_STATES
+from assembly_app.models import AGENDA_KINDS, MEASURE_ROUTES, MEASURE_STATES, VOTE_CHOICES
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm", "VoteForm", "BallotForm"]
 
 
 @functools.cache
@@ -152,3 +152,22 @@ class MeasureForm(FlaskForm):
 
 class MeasureStateForm(FlaskForm):
     state = SelectField(choices=list(MEASURE_STATES))
+
+
+class VoteForm(FlaskForm):
+    """A vote's question and its decision rule. The view fills `measure` and `session` with "" and the ids;
+    the template labels every choice."""
+
+    question = StringField(validators=[DataRequired(), Length(max=300)])
+    measure = SelectField(choices=[""], validate_choice=False)
+    session = SelectField(choices=[""], validate_choice=False)
+    is_secret = BooleanField()
+    threshold = SelectField(choices=["simple_majority", "absolute_majority", "two_thirds", "percentage"])
+    base = SelectField(choices=["cast_excluding_abstentions", "cast", "present", "active"])
+    percentage = IntegerField(validators=[Optional(), NumberRange(min=1, max=100)])
+    quorum_of = SelectField(choices=["", "present", "voting"])
+    quorum_minimum = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+
+class BallotForm(FlaskForm):
+    choice = SelectField(choices=list(VOTE_CHOICES))

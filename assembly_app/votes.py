@@ -13,7 +13,7 @@ from assembly_app import auditlog
 from assembly_app.decisions import Base, Decision, Quorum, Rule, RuleError, decide
 from assembly_app.models import VOTE_CHOICES, Assembly, AssemblySession, Attendance, Ballot, Measure, Member, Vote, Voter
 
-__all__ = ["VoteError", "cast_ballot", "close_vote", "create_vote", "declare_rule", "has_voted", "open_vote", "rule_of", "tally"]
+__all__ = ["VoteError", "cast_ballot", "close_vote", "create_vote", "declare_rule", "has_voted", "open_vote", "progress", "rule_of", "tally"]
 
 QUESTION_LENGTH = 300
 
@@ -120,6 +120,13 @@ def cast_ballot(db: Session, vote: Vote, member: Member, choice: str, *, now: da
 def has_voted(db: Session, vote: Vote, member: Member) -> bool:
     voter = db.get(Voter, (vote.id, member.id))
     return voter is not None and voter.voted_at is not None
+
+
+def progress(db: Session, vote: Vote) -> tuple[int, int]:
+    """How many voters have voted, and how many may: shown while the vote is open, without the tally."""
+    voted = db.scalar(select(func.count()).select_from(Voter).where(Voter.vote_id == vote.id, Voter.voted_at.is_not(None))) or 0
+    voters = db.scalar(select(func.count()).select_from(Voter).where(Voter.vote_id == vote.id)) or 0
+    return voted, voters
 
 
 def tally(db: Session, vote: Vote) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from assembly_app import accounts
@@ -10,6 +11,7 @@ from assembly_app.access import client_ip, current_member, current_user, now
 from assembly_app.db import get_db
 from assembly_app.forms import CodeForm, LoginForm
 from assembly_app.i18n import t
+from assembly_app.models import Vote
 
 bp = Blueprint("auth", __name__)
 
@@ -57,7 +59,8 @@ def member_home() -> str | Response:
         if current_user() is not None:
             abort(403)
         return redirect(url_for("auth.member_login"))
-    return render_template("member_home.html", member=member)
+    shown = get_db().scalars(select(Vote).where(Vote.assembly_id == member.assembly_id, Vote.state != "draft").order_by(Vote.id.desc())).all()
+    return render_template("member_home.html", member=member, votes=shown)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -56,6 +56,14 @@ PERMISSIONS = {
     ("POST", "/assemblies/1/measures/1/edit", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/edit"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("POST", "/assemblies/1/measures/1/state", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/state"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("GET", "/assemblies/1/measures/1/compare", "/assemblies/<int:assembly_id>/measures/<int:measure_id>/compare"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/votes", "/assemblies/<int:assembly_id>/votes"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/votes/new", "/assemblies/<int:assembly_id>/votes/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 200, 200),
+    ("POST", "/assemblies/1/votes/new", "/assemblies/<int:assembly_id>/votes/new"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/assemblies/1/votes/1", "/assemblies/<int:assembly_id>/votes/<int:vote_id>"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("POST", "/assemblies/1/votes/1/open", "/assemblies/<int:assembly_id>/votes/<int:vote_id>/open"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("POST", "/assemblies/1/votes/1/close", "/assemblies/<int:assembly_id>/votes/<int:vote_id>/close"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
+    ("GET", "/member/votes/1", "/member/votes/<int:vote_id>"): (LOGIN, 200, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("POST", "/member/votes/1", "/member/votes/<int:vote_id>"): (LOGIN, 400, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }
 

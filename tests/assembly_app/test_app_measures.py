@@ -186,19 +186,20 @@ def test_state_changes_are_checked_and_final(demo):
     login(client, "organiser")
     refused = client.post("/assemblies/1/measures/1/state", data={"state": "adopted"})
     assert refused.status_code == 400 and "a draft measure cannot become “adopted”" in refused.get_data(as_text=True)
-    assert client.post("/assemblies/1/measures/2/state", data={"state": "adopted"}).status_code == 302
-    page = client.get("/assemblies/1/measures/2").get_data(as_text=True)
-    assert "The measure is now adopted." in page and "This decision is final." in page
-    assert client.get("/assemblies/1/measures/2/edit").status_code == 200
-    refused = client.post("/assemblies/1/measures/2/edit", data={"title": "x", "group": "", "objective": "", "route": "other", "based_on": "1", "text": "New."})
+    assert client.post("/assemblies/1/measures/1/state", data={"state": "submitted"}).status_code == 302
+    refused = client.post("/assemblies/1/measures/1/edit", data={"title": "x", "group": "", "objective": "", "route": "other", "based_on": "2", "text": "New."})
     assert refused.status_code == 400 and "only a draft can be edited" in refused.get_data(as_text=True)
+    assert client.post("/assemblies/1/measures/1/state", data={"state": "adopted"}).status_code == 302
+    page = client.get("/assemblies/1/measures/1").get_data(as_text=True)
+    assert "The measure is now adopted." in page and "This decision is final." in page
+    assert "This decision is final." in client.get("/assemblies/1/measures/2").get_data(as_text=True)  # rejected by the demo vote
 
 
 def test_the_auditor_reads_measures_in_french_but_changes_nothing(demo):
     client = demo.test_client()
     login(client, "auditor")
     page = client.get("/assemblies/1/measures?lang=fr").get_data(as_text=True)
-    assert "Mesures" in page and "Renovate every home by 2040" in page and "soumise à la plénière" in page
+    assert "Mesures" in page and "Renovate every home by 2040" in page and "rejetée" in page
     diff = client.get("/assemblies/1/measures/1/compare").get_data(as_text=True)
     assert "<del>" in diff and "<ins>" in diff and "version 1 comparée à la version 2" in diff
     assert "Modifier la mesure" not in client.get("/assemblies/1/measures/1").get_data(as_text=True)

@@ -19,6 +19,7 @@ from assembly_app import attendance, roster, sessions, votes
 from assembly_app.db import make_engine
 from assembly_app.decisions import Base, Quorum, Rule, Threshold
 from assembly_app.models import Assembly, AuditEntry, Ballot, Base as Tables, Member, Voter
+from conftest import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 TWO_THIRDS = Rule(Threshold.TWO_THIRDS, Base.CAST)
@@ -194,3 +195,50 @@ class VoteLifeCycle(RuleBasedStateMachine):
 
 
 TestVoteLifeCycle = VoteLifeCycle.TestCase
+
+
+def _member(app, code: str):
+    client = app.test_client()
+    assert client.post("/member", data={"code": code}).status_code == 302
+    return client
+
+
+def test_members_vote_from_their_own_sessions_and_see_the_result_after_the_close(demo):
+    staff = demo.test_client()
+    login(staff, "facilitator")
+    response = staff.post("/assemblies/1/votes/new", data={"question": "Propose a referendum?", "measure": "", "session": "", "threshold": "absolute_majority", "base": "cast", "quorum_of": ""})
+    assert response.status_code == 302
+    url = response.location
+    vote_id = int(url.rsplit("/", 1)[1])
+    assert "prepared, not open" in staff.get(url).get_data(as_text=True)
+    assert staff.post(url + "/open").status_code == 302
+    codes = list(demo.member_codes.values())
+    members = [_member(demo, code) for code in codes]
+    assert "Propose a referendum?" in members[0].get("/member/home").get_data(as_text=True)
+    for client, choice in zip(members, ["yes"] * 5 + ["no"] * 4 + ["abstain"]):
+        assert client.post(f"/member/votes/{vote_id}", data={"choice": choice}).status_code == 302
+    again = members[0].post(f"/member/votes/{vote_id}", data={"choice": "no"})
+    assert again.status_code == 400 and "you have already voted" in again.get_data(as_text=True)
+    page = members[0].get(f"/member/votes/{vote_id}").get_data(as_text=True)
+    assert "your ballot was counted" in page and "yes 5" not in page and "The result will be shown here" in page
+    assert "10 of 12 voters have voted." in staff.get(url).get_data(as_text=True)
+    assert staff.post(url + "/close").status_code == 302
+    result = "needed 6 of 10 votes cast, got 5"
+    assert result in staff.get(url).get_data(as_text=True) and "Not passed" in staff.get(url).get_data(as_text=True)
+    closed = members[-1].post(f"/member/votes/{vote_id}", data={"choice": "yes"})
+    assert closed.status_code == 400 and "no ballot is accepted after the close" in closed.get_data(as_text=True)
+    assert result in members[-1].get(f"/member/votes/{vote_id}").get_data(as_text=True)
+
+
+def test_a_bad_rule_or_a_draft_vote_is_explained(demo):
+    staff = demo.test_client()
+    login(staff, "facilitator")
+    response = staff.post("/assemblies/1/votes/new", data={"question": "Q?", "measure": "", "session": "", "threshold": "percentage", "base": "cast", "quorum_of": ""})
+    assert response.status_code == 400 and "a percentage threshold is a whole number from 1 to 100" in response.get_data(as_text=True)
+    response = staff.post("/assemblies/1/votes/new", data={"question": "Q?", "measure": "", "session": "", "threshold": "simple_majority", "base": "cast_excluding_abstentions", "quorum_of": "present", "quorum_minimum": "5"})
+    url = response.location
+    refused = staff.post(url + "/open")
+    assert refused.status_code == 400 and "choose the session whose attendance" in refused.get_data(as_text=True)
+    member = _member(demo, next(iter(demo.member_codes.values())))
+    assert member.get(f"/member/votes/{url.rsplit('/', 1)[1]}").status_code == 404  # a draft is not shown to members
+    assert "needed 6 of 9 votes cast, got 5" in staff.get("/assemblies/1/votes").get_data(as_text=True)  # the demo's vote
