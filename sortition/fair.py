@@ -80,8 +80,9 @@ def _through_relaxation(instance: Instance, sizes: np.ndarray, algorithm: str, r
     relaxed = relaxed_leximin(sizes, rows)
     if relaxed is None:
         return None
-    report("leximin of the relaxation", relaxed.stages, float(relaxed.probabilities.min()))
-    panels = decompose(relaxed.point, sizes, rows)
+    minimum = float(relaxed.probabilities.min())
+    report("leximin of the relaxation", relaxed.stages, minimum)
+    panels = decompose(relaxed.point, sizes, rows, lambda step: report("finding panels", step, minimum))
     if panels is None:
         return None
     floor = relaxed.probabilities

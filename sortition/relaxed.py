@@ -14,6 +14,7 @@ or finds a face with no real panel: then the point is not in H and column genera
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -83,15 +84,20 @@ def relaxed_leximin(sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[
     return RelaxedLeximin(probabilities, point, stages)
 
 
-def decompose(point: np.ndarray, sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[np.ndarray]]) -> list[np.ndarray] | None:
+def decompose(
+    point: np.ndarray, sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[np.ndarray]], on_step: Callable[[int], None] | None = None
+) -> list[np.ndarray] | None:
     """Real panels whose mixture gives `point` (seats per type); None if the walk finds a face without one.
 
     Each panel is sought first among the roundings of the current point (every x[t] at the
     floor or ceiling of y[t]), where the step can be long, then anywhere in the face.
+    `on_step(number)` is called before each step (the walk can take a minute on large pools).
     """
     search = _FaceSearch(sizes, rows)
     y, mass, panels = point.astype(np.float64), 1.0, []
-    for _ in range(len(sizes) + len(rows[2]) + 1):
+    for step_number in range(len(sizes) + len(rows[2]) + 1):
+        if on_step:
+            on_step(step_number)
         panel = search.panel_in_face(y)
         if panel is None:
             return None
