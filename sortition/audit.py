@@ -176,6 +176,7 @@ def build_replacement_bundle(
         "missed": [asdict(missed) for missed in replacement.missed],
     }
     bundle["selected"] = list(replacement.panel)
+    bundle["reserve"] = _reserve(pool, replacement.panel)
     return bundle
 
 
@@ -207,7 +208,14 @@ def _bundle(
         "marginals": marginals,
         "draw": draw,
         "selected": list(selection.panel),
+        "reserve": _reserve(pool, selection.panel),
     }
+
+
+def _reserve(pool: Pool, panel: tuple[str, ...]) -> list[str]:
+    """The pool people not on the panel, sorted: those a later replacement may draw from."""
+    chosen = set(panel)
+    return sorted(person.id for person in pool.people if person.id not in chosen)
 
 
 def _quota_rows(quotas: QuotaSet) -> list[dict[str, Any]]:

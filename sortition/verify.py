@@ -75,6 +75,7 @@ def verify_bundle(
         notes.append("the distribution and the draw were not checked: the bundle's people are not the people file's")
         return Verification(tuple(problems), tuple(notes))
     drawn_ids: list[str] = bundle["selected"]
+    pool_ids = [person.id for person in pool.people]
     if bundle["kind"] == "replacement":
         found, instance, drawn_ids = _replacement_problems(bundle, pool, quotas, columns)
         problems += found
@@ -86,6 +87,8 @@ def verify_bundle(
     if any(problem.startswith("distribution: its types") for problem in problems):
         return Verification(tuple(problems), tuple(notes))
     problems += _replay_problems(bundle, instance, drawn_ids)
+    if sorted(bundle["reserve"]) != sorted(set(pool_ids) - set(bundle["selected"])):
+        problems.append("reserve: it is not the people of the pool who are not selected")
     if resolve and distribution is not None and not problems:
         problems += _resolve(bundle, instance, notes, progress)
     return Verification(tuple(problems), tuple(notes))

@@ -126,6 +126,7 @@ def test_the_bundle_holds_what_an_auditor_needs(bundles):
     assert abs(sum(distribution["probabilities"]) - 1) < 1e-9
     assert abs(sum(bundle["marginals"].values()) - 12) < 1e-9
     assert len(bundle["selected"]) == 12 and bundle["selected"] == sorted(bundle["selected"])
+    assert bundle["reserve"] == sorted(set(bundle["marginals"]) - set(bundle["selected"])) and len(bundle["reserve"]) == 88
     assert sorted(m for t in bundle["pool"]["types"] for m in t["members"]) == sorted(bundle["marginals"])
     assert {"toolkit_version", "python_version", "solver", "algorithm", "panel_size", "household_columns", "draw"} <= set(bundle)
 
@@ -208,6 +209,13 @@ def test_verify_names_a_swapped_selected_id(runner, bundles, tmp_path):
 
     assert_exit(result, 1)
     assert f"selected: the bundle lists {added} but the replay selects {removed} instead" in result.output
+
+
+def test_verify_catches_a_reserve_that_is_not_the_rest_of_the_pool(runner, bundles, tmp_path):
+    result = verify(runner, edited_copy(bundles["maximin"], tmp_path, lambda d: d["reserve"].pop()), PEOPLE, FEATURES, "--no-resolve")
+
+    assert_exit(result, 1)
+    assert "reserve: it is not the people of the pool who are not selected" in result.output
 
 
 def test_verify_of_a_legacy_draw_replays_the_greedy_algorithm(runner, bundles, tmp_path):
