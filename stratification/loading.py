@@ -62,6 +62,8 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
         return None, [Problem(name, "is empty")]
     if "\x00" in text:
         return None, [Problem(name, "contains NUL bytes; it is not a CSV text file")]
+    if text.startswith(("\n", "\r")):
+        return None, [Problem(name, "the first row is blank; the header must be the first row", row=1)]
 
     problems: list[Problem] = []
     with warnings.catch_warnings(record=True) as caught:
@@ -76,6 +78,10 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
                 on_bad_lines="warn",
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+            open_quote = re.search(r"EOF inside string starting at row (\d+)", str(error))
+            if open_quote:
+                # pandas counts records from 0, the header included.
+                return None, [Problem(name, "a quote opened in this row is never closed", row=int(open_quote.group(1)) + 1)]
             return None, [Problem(name, f"is not a readable CSV file: {error}")]
     skipped: set[int] = set()
     for warning in caught:
@@ -180,7 +186,7 @@ def _read_quotas(path: str | Path) -> tuple[QuotaSet | None, list[Problem], froz
                 continue
             number = _parse_count(text)
             if number is None:
-                row_problems.append(Problem(name, "must be a whole number of seats, 0 or more", line, table.header[index], text))
+                row_problems.append(Problem(name, "must be a whole number of seats, from 0 to 999999999", line, table.header[index], text))
             parsed[key] = number
         low, high, low_flex, high_flex = (parsed[key] for key in ("min", "max", "min_flex", "max_flex"))
         if low is not None and high is not None and low > high:
@@ -264,8 +270,10 @@ def _cell(row: tuple[str, ...], index: int) -> str:
 
 
 def _parse_count(text: str) -> int | None:
-    """A non-negative whole number; spreadsheets sometimes write 3 as 3.0."""
-    match = re.fullmatch(r"([0-9]+)(\.0*)?", text)
+    """A non-negative whole number; spreadsheets sometimes write 3 as 3.0.
+
+    At most nine digits: no panel has a billion seats, and int() refuses a string of thousands."""
+    match = re.fullmatch(r"0*([0-9]{1,9})(\.0*)?", text)
     return int(match.group(1)) if match else None
 
 
