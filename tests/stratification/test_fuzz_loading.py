@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sortition.cli import cli
@@ -44,7 +44,7 @@ Rows = list[list[str]]
 
 # --- files that look right, then mutations that make them hostile ---------------------------------
 
-cells = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+cells = st.text("abcdefgh é", max_size=8) | st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
 names = st.sampled_from(("woman", "man", "young", "old", "gender", "age", "x", "Zoé", ""))
 counts = st.one_of(st.integers(0, 5).map(str), st.sampled_from(("", "-1", "3.0", "1e3", "½", "9" * 5000, "NaN")))
 
@@ -52,7 +52,9 @@ counts = st.one_of(st.integers(0, 5).map(str), st.sampled_from(("", "-1", "3.0",
 @st.composite
 def people_rows(draw: st.DrawFn) -> Rows:
     header = ["id", "name", "gender", "age"]
-    ids = draw(st.lists(st.one_of(st.sampled_from("abcde"), cells), max_size=6))
+    ids = draw(st.lists(st.uuids().map(str) | cells, max_size=6))
+    if draw(st.booleans()):  # values from FEATURES, so that some files load
+        return [header] + [[person, draw(cells), draw(st.sampled_from(("woman", "man"))), draw(st.sampled_from(("young", "old")))] for person in ids]
     return [header] + [[person, draw(cells), draw(names), draw(names)] for person in ids]
 
 
@@ -61,8 +63,12 @@ def features_rows(draw: st.DrawFn) -> Rows:
     header = list(draw(st.sampled_from((("feature", "value"), ("category", "name"), ("Feature", "Value"))))) + ["min", "max"]
     if draw(st.booleans()):
         header += ["min_flex", "max_flex"]
-    rows = draw(st.lists(st.lists(st.one_of(names, counts), min_size=len(header), max_size=len(header)), max_size=6))
-    return [header] + rows
+    if draw(st.booleans()):  # the quotas of PEOPLE's columns, so that some files load
+        pairs = [line.split(",")[:2] for line in FEATURES.splitlines()[1:]]
+        numbers = st.tuples(*map(st.sampled_from, (("0", "1"), ("2", "3"), ("", "0"), ("", "3")))).map(list)
+        return [header] + [pair + draw(numbers)[: len(header) - 2] for pair in pairs]
+    row = st.tuples(names, names, *[counts] * (len(header) - 2)).map(list)
+    return [header] + draw(st.lists(row, max_size=6))
 
 
 @st.composite
@@ -104,9 +110,11 @@ def _widen(rows: Rows, extra: int) -> None:
 @st.composite
 def hostile_file(draw: st.DrawFn, rows: st.SearchStrategy[Rows]) -> bytes:
     """A CSV file that looks right, damaged in a few of the ways real uploads are."""
+    table = draw(rows)
+    if draw(st.integers(0, 4)) == 0:
+        return "".join(",".join(row) + "\n" for row in table).encode()
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=200))
-    table = draw(rows)
     for mutation in draw(st.lists(st.sampled_from(sorted(MUTATIONS)), max_size=4)):
         MUTATIONS[mutation](draw, table)
     endings = st.sampled_from(("\n", "\r\n", "\r"))
@@ -140,7 +148,9 @@ def assert_answered_clearly(load: Callable[[], object], *files: Path) -> None:
     """Loading succeeds or raises InputError; every problem names its file and where, or why."""
     try:
         load()
+        event("loaded")
     except InputError as error:
+        event("rejected")
         assert error.problems
         for problem in error.problems:
             assert problem.file in {str(file) for file in files}, problem
@@ -174,6 +184,12 @@ def test_two_hostile_files_are_loaded_or_answered_clearly(folder: Path, people: 
 def test_a_hostile_shares_file_is_loaded_or_answered_clearly(folder: Path, shares: bytes) -> None:
     path = write(folder / "shares.csv", shares)
     assert_answered_clearly(lambda: load_shares(path), path)
+
+
+def test_the_files_before_damage_load(folder: Path) -> None:
+    pool, quotas = load_inputs(write(folder / "people.csv", PEOPLE), write(folder / "features.csv", FEATURES), 2)
+
+    assert len(pool) == 3 and len(quotas.quotas) == 4
 
 
 # --- what the fuzzing found ------------------------------------------------------------------------
