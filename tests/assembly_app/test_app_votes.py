@@ -242,3 +242,35 @@ def test_a_bad_rule_or_a_draft_vote_is_explained(demo):
     member = _member(demo, next(iter(demo.member_codes.values())))
     assert member.get(f"/member/votes/{url.rsplit('/', 1)[1]}").status_code == 404  # a draft is not shown to members
     assert "needed 6 of 9 votes cast, got 5" in staff.get("/assemblies/1/votes").get_data(as_text=True)  # the demo's vote
+
+
+def test_ballots_sent_at_the_same_moment_and_their_duplicates_give_one_ballot_each(engine, draw_folder):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Session(engine) as db:
+        assembly, vote = _vote(db, draw_folder)
+        votes.open_vote(db, vote, actor="fred", now=NOW)
+        db.commit()
+        vote_id, member_ids = vote.id, [member.id for member in _active(assembly)]
+    senders = member_ids * 2  # every member sends the same ballot twice
+    barrier = threading.Barrier(len(senders))
+
+    def send(member_id: int) -> str:
+        barrier.wait(timeout=30)  # before the first query: on SQLite that query already takes the write lock
+        with Session(engine) as db:
+            vote, member = db.get(votes.Vote, vote_id), db.get(Member, member_id)
+            try:
+                votes.cast_ballot(db, vote, member, "yes", now=NOW)
+                db.commit()
+            except votes.VoteError as refused:
+                db.rollback()
+                return refused.reason
+            return "counted"
+
+    with ThreadPoolExecutor(len(senders)) as pool:
+        answers = list(pool.map(send, senders))
+    assert answers.count("counted") == len(member_ids)
+    assert all(answer == "counted" or "already voted" in answer for answer in answers)
+    with Session(engine) as db:
+        assert db.scalar(select(func.count()).select_from(Ballot)) == len(member_ids)
