@@ -47,7 +47,8 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
     except OSError as error:
         return None, [Problem(name, f"cannot be read: {error.strerror or error}")]
     try:
-        text = raw.decode("utf-8-sig")
+        # A file saved twice by a spreadsheet can start with two BOMs.
+        text = raw.decode("utf-8-sig").lstrip("\ufeff")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [

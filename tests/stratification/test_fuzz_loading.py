@@ -217,14 +217,20 @@ def test_an_unclosed_quote_names_the_row_it_opens_in(folder: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("blank", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("blank", ["\n", "\r\n", "\r", "\ufeff\ufeff\n"])
 def test_a_blank_first_row_is_named_as_row_1(folder: Path, blank: str) -> None:
-    people = write(folder / "people.csv", blank + PEOPLE)
+    people = write(folder / "people.csv", blank + PEOPLE)  # a BOM is not a character of row 1
 
     with pytest.raises(InputError) as caught:
         load_inputs(people, write(folder / "features.csv", FEATURES), 2)
 
     assert [(p.row, p.message) for p in caught.value.problems] == [(1, "the first row is blank; the header must be the first row")]
+
+
+def test_a_doubled_bom_is_not_part_of_the_first_column_name(folder: Path) -> None:
+    pool, _ = load_inputs(write(folder / "people.csv", "\ufeff\ufeff" + PEOPLE), write(folder / "features.csv", FEATURES), 2)
+
+    assert pool.columns[0] == "id"
 
 
 # --- the command line -----------------------------------------------------------------------------
