@@ -6,6 +6,8 @@ The quick profile runs with the suite: 500 inputs for each of the four propertie
 and files up to 10,000 columns wide:
 
     FUZZ_EXAMPLES=25000 .venv/bin/pytest tests/stratification/test_fuzz_loading.py   # 100,000 inputs
+
+That takes about 25 minutes on one core (20,000 inputs took 4 min 52 s).
 """
 
 from __future__ import annotations
