@@ -10,7 +10,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal", "panel_rows", "new_highs", "add_columns", "add_sparse_rows"]
+__all__ = ["PanelOracle", "DualMaster", "solve_fixed_primal", "PanelRows", "panel_rows", "add_panel_rows", "new_highs", "add_columns", "add_sparse_rows"]
 
 _INF = highspy.kHighsInf
 
@@ -36,9 +36,19 @@ def add_sparse_rows(highs: highspy.Highs, lower: list[float], upper: list[float]
     highs.addRows(len(rows), np.array(lower, dtype=np.float64), np.array(upper, dtype=np.float64), len(index), starts, index, value)
 
 
+PanelRows = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+"""(lower bounds, upper bounds, the types in each row): the rows every panel must satisfy."""
+
+
+def add_panel_rows(highs: highspy.Highs, rows: PanelRows) -> None:
+    """Add the panel rows (coefficient 1 for each type in a row) to a model over seats per type."""
+    lower, upper, members = rows
+    add_sparse_rows(highs, list(lower), list(upper), [(index.tolist(), [1.0] * len(index)) for index in members])
+
+
 def panel_rows(
     type_values: np.ndarray, lower: np.ndarray, upper: np.ndarray, panel_size: int, households: tuple[tuple[int, ...], ...]
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+) -> PanelRows:
     """The rows every panel (seats x[t] per type) must satisfy, as (lower, upper, types in the row):
     sum x = k; each quota's min and max; at most one seat per household."""
     holders: list[list[int]] = [[] for _ in lower]
@@ -66,8 +76,7 @@ class PanelOracle:
         zeros = np.zeros(self.size)
         add_columns(highs, zeros, zeros, sizes.astype(np.float64))
         highs.changeColsIntegrality(self.size, np.arange(self.size, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * self.size))
-        row_lower, row_upper, rows = panel_rows(type_values, lower, upper, panel_size, households)
-        add_sparse_rows(highs, list(row_lower), list(row_upper), [(index.tolist(), [1.0] * len(index)) for index in rows])
+        add_panel_rows(highs, panel_rows(type_values, lower, upper, panel_size, households))
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self._highs = highs
         self._columns = np.arange(self.size, dtype=np.int32)

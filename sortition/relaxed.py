@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from sortition.highs_models import add_columns, add_sparse_rows, new_highs
+from sortition.highs_models import PanelRows, add_columns, add_panel_rows, add_sparse_rows, new_highs
 
 __all__ = ["RelaxedLeximin", "relaxed_leximin", "decompose"]
 
@@ -47,7 +47,7 @@ class RelaxedLeximin:
     stages: int
 
 
-def relaxed_leximin(sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[np.ndarray]]) -> RelaxedLeximin | None:
+def relaxed_leximin(sizes: np.ndarray, rows: PanelRows) -> RelaxedLeximin | None:
     """LEXIMIN over fractional panels: maximise the smallest probability x[t]/size[t] of the unfixed
     types, fix the types whose dual value is positive at it, repeat. None if no fractional panel exists."""
     count = len(sizes)
@@ -55,9 +55,8 @@ def relaxed_leximin(sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[
     costs = np.zeros(count + 1)
     costs[count] = 1.0
     add_columns(highs, costs, np.zeros(count + 1), np.append(sizes.astype(np.float64), 1.0))
-    row_lower, row_upper, members = rows
-    add_sparse_rows(highs, list(row_lower), list(row_upper), [(index.tolist(), [1.0] * len(index)) for index in members])
-    first = len(members)
+    add_panel_rows(highs, rows)
+    first = len(rows[2])
     add_sparse_rows(highs, [0.0] * count, [_INF] * count, [([t, count], [1.0, -float(sizes[t])]) for t in range(count)])
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     probabilities = np.zeros(count)
@@ -85,7 +84,7 @@ def relaxed_leximin(sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[
 
 
 def decompose(
-    point: np.ndarray, sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[np.ndarray]], on_step: Callable[[int], None] | None = None
+    point: np.ndarray, sizes: np.ndarray, rows: PanelRows, on_step: Callable[[int], None] | None = None
 ) -> list[np.ndarray] | None:
     """Real panels whose mixture gives `point` (seats per type); None if the walk finds a face without one.
 
@@ -115,7 +114,7 @@ def decompose(
 class _FaceSearch:
     """An LP and an ILP over the panel rows whose bounds are narrowed to the face of a point."""
 
-    def __init__(self, sizes: np.ndarray, rows: tuple[np.ndarray, np.ndarray, list[np.ndarray]]):
+    def __init__(self, sizes: np.ndarray, rows: PanelRows):
         self._sizes = sizes.astype(np.float64)
         self._lower, self._upper, self._members = rows
         count = len(sizes)
@@ -123,7 +122,7 @@ class _FaceSearch:
         self._row_index = np.arange(len(self._members), dtype=np.int32)
         self._lp = new_highs()
         add_columns(self._lp, np.zeros(count), np.zeros(count), self._sizes)
-        add_sparse_rows(self._lp, list(self._lower), list(self._upper), [(index.tolist(), [1.0] * len(index)) for index in self._members])
+        add_panel_rows(self._lp, rows)
         self._lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self._ilp = new_highs()
         # Any good panel will do: stopping at the second improving one was the fastest on the
