@@ -91,10 +91,10 @@ def _through_relaxation(instance: Instance, sizes: np.ndarray, algorithm: str, r
         floor = np.where(chance, floor[chance].min(initial=1.0), 0.0)
     stacked = np.array(panels)
     probabilities = solve_fixed_primal(stacked, sizes, floor)
-    achieved = (np.clip(probabilities, 0.0, None) / np.clip(probabilities, 0.0, None).sum()) @ stacked / sizes
-    if np.any(achieved < floor - _REALISED):
+    distribution = _canonical(stacked, probabilities, sizes)
+    if np.any(np.array(distribution.type_marginals) < floor - _REALISED):
         return None
-    return _canonical(stacked, probabilities, sizes)
+    return distribution
 
 
 def draw_panel(distribution: Distribution, instance: Instance, rng: random.Random) -> tuple[float, int, tuple[int, ...]]:
