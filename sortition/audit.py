@@ -36,6 +36,7 @@ __all__ = [
     "build_replacement_bundle",
     "file_sha256",
     "write_bundle",
+    "read_json_object",
     "read_bundle",
 ]
 
@@ -245,15 +246,23 @@ def _readable(value: Any, indent: str = "") -> str:
     return compact(value)
 
 
-def read_bundle(path: Path) -> dict[str, Any]:
-    """Read an audit.json; anything that is not a bundle of a known format is an InputError."""
+def read_json_object(path: Path) -> dict[str, Any]:
+    """Read a JSON file holding one object (a bundle, a commitment); anything else is an InputError."""
     try:
-        bundle = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise InputError([Problem(str(path), f"cannot be read: {error.strerror or error}")]) from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError([Problem(str(path), f"is not a JSON file: {error}")]) from error
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+    if not isinstance(value, dict):
+        raise InputError([Problem(str(path), "is not a JSON object")])
+    return value
+
+
+def read_bundle(path: Path) -> dict[str, Any]:
+    """Read an audit.json; anything that is not a bundle of a known format is an InputError."""
+    bundle = read_json_object(path)
+    if bundle.get("format") != FORMAT:
         raise InputError([Problem(str(path), "is not an audit bundle (no \"format\": \"assembly-toolkit audit bundle\")")])
     if bundle.get("format_version") != FORMAT_VERSION:
         raise InputError([Problem(str(path), f"has format version {bundle.get('format_version')!r}; this toolkit reads version {FORMAT_VERSION}")])

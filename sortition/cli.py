@@ -25,6 +25,7 @@ from sortition.audit import (
     pool_sha256,
     quotas_sha256,
     read_bundle,
+    read_json_object,
     write_bundle,
 )
 from sortition.comparison import FairnessComparison, compare_with_legacy, estimate_legacy
@@ -209,15 +210,13 @@ def commit(people: Path, features: Path, panel_size: int, households: str | None
 def verify(bundle_path: Path, people: Path, features: Path, commitment: Path | None, previous: Path | None, no_resolve: bool, quiet: bool) -> None:
     """Exit 0 only if the inputs and a replay of the draw agree with the audit bundle."""
     bundle = read_bundle(bundle_path)
-    promised = None if commitment is None else _read_json(commitment)
-    try:
+    promised = None if commitment is None else read_json_object(commitment)
+    with _complete(bundle_path):
         earlier = _previous_bundle(bundle, bundle_path, previous)
         columns = tuple(bundle["household_columns"])
         pool, quotas = load_inputs(people, features, int(bundle["panel_size"]), id_column=bundle["pool"]["id_column"], household_columns=columns)
         with _progress(quiet) as progress:
             result = verify_bundle(bundle, pool, quotas, resolve=not no_resolve, progress=progress, commitment=promised, previous=earlier)
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise InputError([Problem(str(bundle_path), f"is not a complete audit bundle ({type(error).__name__}: {error})")]) from error
     for note in result.notes:
         click.echo(f"  note: {note}")
     if result.ok:
@@ -228,18 +227,6 @@ def verify(bundle_path: Path, people: Path, features: Path, commitment: Path | N
     for problem in result.problems:
         click.echo(f"  - {problem}", err=True)
     click.get_current_context().exit(EXIT_DISCREPANCY)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError([Problem(str(path), f"cannot be read: {error.strerror or error}")]) from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError([Problem(str(path), f"is not a JSON file: {error}")]) from error
-    if not isinstance(value, dict):
-        raise InputError([Problem(str(path), "is not a JSON object")])
-    return value
 
 
 def _previous_bundle(bundle: dict[str, Any], bundle_path: Path, given: Path | None) -> tuple[dict[str, Any], str] | None:
@@ -269,12 +256,10 @@ def replace(
 ) -> None:
     """Replace members who dropped out of the panel in AUDIT_JSON; write the new panel and an audit bundle linked to it."""
     bundle = read_bundle(bundle_path)
-    try:
+    with _complete(bundle_path):
         columns, panel_size, panel = tuple(bundle["household_columns"]), int(bundle["panel_size"]), list(bundle["selected"])
         algorithm, recorded = bundle["algorithm"], (bundle["pool"]["sha256"], bundle["quotas"]["sha256"])
         id_column = bundle["pool"]["id_column"]
-    except (KeyError, TypeError, ValueError) as error:
-        raise InputError([Problem(str(bundle_path), f"is not a complete audit bundle ({type(error).__name__}: {error})")]) from error
     pool, quotas = load_inputs(people, features, panel_size, id_column=id_column, household_columns=columns)
     hashes = (pool_sha256(pool, columns), quotas_sha256(quotas))
     for path, actual, expected in zip((people, features), hashes, recorded):
@@ -348,6 +333,15 @@ def quotas(shares: Path, panel_size: int, tolerance: int, out: Path | None) -> N
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
+
+
+@contextmanager
+def _complete(bundle_path: Path) -> Iterator[None]:
+    """A bundle with a missing or malformed field is bad input (exit 2), not a traceback."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise InputError([Problem(str(bundle_path), f"is not a complete audit bundle ({type(error).__name__}: {error})")]) from error
 
 
 @contextmanager
