@@ -75,7 +75,6 @@ def verify_bundle(
         notes.append("the distribution and the draw were not checked: the bundle's people are not the people file's")
         return Verification(tuple(problems), tuple(notes))
     drawn_ids: list[str] = bundle["selected"]
-    pool_ids = [person.id for person in pool.people]
     if bundle["kind"] == "replacement":
         found, instance, drawn_ids = _replacement_problems(bundle, pool, quotas, columns)
         problems += found
@@ -83,11 +82,13 @@ def verify_bundle(
             return Verification(tuple(problems), tuple(notes))
     distribution = bundle["distribution"]
     if distribution is not None:
+        problems += _hash_problems(distribution)
+        if distribution["unit"] == "types" and distribution["types"] != [[instance.ids[p] for p in members] for members in instance.type_members]:
+            problems.append("distribution: its types are not the groups of interchangeable people in the inputs")
+            return Verification(tuple(problems), tuple(notes))
         problems += _distribution_problems(distribution, bundle, instance)
-    if any(problem.startswith("distribution: its types") for problem in problems):
-        return Verification(tuple(problems), tuple(notes))
     problems += _replay_problems(bundle, instance, drawn_ids)
-    if sorted(bundle["reserve"]) != sorted(set(pool_ids) - set(bundle["selected"])):
+    if sorted(bundle["reserve"]) != sorted({person.id for person in pool.people} - set(bundle["selected"])):
         problems.append("reserve: it is not the people of the pool who are not selected")
     if resolve and distribution is not None and not problems:
         problems += _resolve(bundle, instance, notes, progress)
@@ -235,20 +236,20 @@ def _dense_panels(distribution: dict[str, Any], types: int) -> np.ndarray:
     return panels
 
 
+def _hash_problems(distribution: dict[str, Any]) -> list[str]:
+    actual = sha256_of({key: value for key, value in distribution.items() if key != "sha256"})
+    return [] if actual == distribution["sha256"] else [f"distribution: its content hashes to {actual}, the bundle says {distribution['sha256']}"]
+
+
 def _distribution_problems(distribution: dict[str, Any], bundle: dict[str, Any], instance: Instance) -> list[str]:
-    content = {key: value for key, value in distribution.items() if key != "sha256"}
-    problems = []
-    if sha256_of(content) != distribution["sha256"]:
-        problems.append(f"distribution: its content hashes to {sha256_of(content)}, the bundle says {distribution['sha256']}")
+    """The lottery's panels against the inputs, its probabilities, and the marginals they give."""
     if distribution["unit"] == "people":
-        return problems + _uniform_problems(distribution, bundle, instance)
-    if distribution["types"] != [[instance.ids[p] for p in members] for members in instance.type_members]:
-        return [*problems, "distribution: its types are not the groups of interchangeable people in the inputs"]
+        return _uniform_problems(distribution, bundle, instance)
     sizes = _type_sizes(instance)
     if any(not 0 <= t < len(sizes) for panel in distribution["panels"] for t, _ in panel):
-        return [*problems, "distribution: a panel refers to a type the pool does not have"]
+        return ["distribution: a panel refers to a type the pool does not have"]
     panels = _dense_panels(distribution, len(sizes))
-    problems += _feasibility_problems(panels, instance)
+    problems = _feasibility_problems(panels, instance)
     probabilities = np.array(distribution["probabilities"], dtype=float)
     if len(probabilities) != len(panels):
         return [*problems, f"distribution: {len(panels)} panels but {len(probabilities)} probabilities"]
@@ -328,7 +329,8 @@ def _replay_problems(bundle: dict[str, Any], instance: Instance, drawn_ids: list
     elif recorded["unit"] == "people":
         value = rng.random()
         index = uniform_index(value, len(recorded["panels"]))
-        people = [instance.ids.index(i) for i in recorded["panels"][index]]
+        position = {person_id: p for p, person_id in enumerate(instance.ids)}
+        people = [position[i] for i in recorded["panels"][index]]
     else:
         panels = _dense_panels(recorded, len(instance.type_members))
         distribution = Distribution(tuple(map(tuple, panels.tolist())), tuple(recorded["probabilities"]), ())
