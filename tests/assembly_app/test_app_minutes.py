@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assembly_app.commands import DEMO_PRESENT
 from assembly_app.models import Member
 from conftest import login
+from pdf_reading import pdf_text
 
 MINUTES = "/assemblies/1/sessions/1/minutes.pdf"
 
-
-def pdf_text(pdf: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext not found: install Debian's poppler-utils (.ci/run does)")
-    path = tmp_path / "minutes.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def test_the_demo_session_minutes_give_its_number_and_who_was_present(demo, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pdf_reading import pdf_text
 from reports import Fairness, FeatureReport, FeatureRow, PanelMember, SelectionReportData, build_selection_report
 from sortition.audit import SeedSource, build_bundle
 from sortition.comparison import FairnessComparison
@@ -24,15 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "sample_data" / "small"
 REGIONS = ("Île-de-France", "Auvergne-Rhône-Alpes", "Provence-Alpes-Côte d'Azur")
 
-
-def pdf_text(pdf: bytes, tmp_path: Path, page: int | None = None) -> str:
-    """The PDF's text as laid out on the page (poppler's pdftotext, installed by .ci/run)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext not found: install Debian's poppler-utils (.ci/run does)")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 
+from pdf_reading import pdf_text
 from reports import AgendaEntry, Attendee, GroupOutcome, SessionMinutesData, VoteHeld, build_session_minutes
 
 AGENDA = (
@@ -20,15 +19,6 @@ AGENDA = (
     AgendaEntry("Working groups", "Se déplacer, se loger, se nourrir", 150),
 )
 
-
-def pdf_text(pdf: bytes, tmp_path: Path, page: int | None = None) -> str:
-    """The PDF's text as laid out on the page (poppler's pdftotext, installed by .ci/run)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext not found: install Debian's poppler-utils (.ci/run does)")
-    path = tmp_path / "minutes.pdf"
-    path.write_bytes(pdf)
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def page_count(pdf: bytes, tmp_path: Path) -> int:
@@ -110,7 +100,7 @@ def test_two_generations_are_byte_identical():
 def test_the_bytes_do_not_depend_on_the_process(tmp_path):
     """Another interpreter, with another hash seed, writes the same bytes."""
     script = (
-        "import sys; sys.path.insert(0, 'tests/reports'); from test_session_minutes import minutes; "
+        "import sys; sys.path[:0] = ['tests/reports', 'tests']; from test_session_minutes import minutes; "
         "from reports import build_session_minutes; sys.stdout.buffer.write(build_session_minutes(minutes(members=40, present=31)))"
     )
     root = Path(__file__).resolve().parents[2]

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pdf_reading import pdf_text
 
 from sortition.audit import SeedSource, derive_seed, sha256_of
 from sortition.cli import cli
@@ -329,7 +330,7 @@ def test_a_uniform_lottery_lists_m_panels_and_verifies(runner, tmp_path):
 
 def test_the_report_of_a_uniform_lottery_says_which_of_the_m_panels_was_drawn(runner, tmp_path):
     bundle = select(runner, tmp_path / "uniform", "--uniform-panels", "1000", "--seed", "4")
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "uniform" / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(tmp_path / "uniform" / "report.pdf")
     flat = " ".join(text.split())
 
     assert "transparent: 1000 equally likely panels (numbered 0 to 999" in flat
@@ -468,7 +469,7 @@ def test_verify_checks_the_published_commitment(runner, bundles, tmp_path):
 def test_select_writes_a_selection_report_with_the_draw_in_it(runner, tmp_path):
     bundle = select(runner, tmp_path / "draw", "--dice", "5,5,5", env_date="1764374400")
     pdf = tmp_path / "draw" / "report.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
 
     assert str(bundle["seed"]["value"]) in text and bundle["pool"]["sha256"][:16] in text
     assert "2025-11-29" in text
@@ -477,7 +478,7 @@ def test_select_writes_a_selection_report_with_the_draw_in_it(runner, tmp_path):
 
 def test_select_with_legacy_draws_puts_the_legacy_estimate_in_the_report(runner, tmp_path):
     select(runner, tmp_path / "draw", "--seed", "2", "--legacy-draws", "200")
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "draw" / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(tmp_path / "draw" / "report.pdf")
     flat = " ".join(text.split())
 
     assert "Lowest probability, legacy (estimated)" in flat
