@@ -8,11 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "AGENDA_KINDS",
+    "AMENDMENT_STATES",
     "AgendaItem",
+    "Amendment",
     "Assembly",
     "AssemblySession",
     "Attendance",
@@ -29,6 +32,7 @@ __all__ = [
     "STAFF_ROLES",
     "User",
     "VOTE_CHOICES",
+    "VOTE_METHODS",
     "Ballot",
     "Vote",
     "Voter",
@@ -43,6 +47,12 @@ AGENDA_KINDS = ("plenary", "working_groups", "hearing", "vote")
 MEASURE_ROUTES = ("referendum", "parliament", "regulation", "other")
 MEASURE_STATES = ("draft", "submitted", "adopted", "rejected", "withdrawn")
 VOTE_CHOICES = ("yes", "no", "abstain")
+# electronic: members vote with their code; analog: a show of hands or paper, totals entered by one staff
+# account and confirmed by another.
+VOTE_METHODS = ("electronic", "analog")
+# proposed -> admissible / inadmissible; admissible -> accepted (by the drafting group) or put to a vote ->
+# adopted / rejected; withdrawn by its author before a decision.
+AMENDMENT_STATES = ("proposed", "admissible", "inadmissible", "accepted", "adopted", "rejected", "withdrawn")
 
 
 class Base(DeclarativeBase):
@@ -239,6 +249,36 @@ class MeasureVersion(Base):
     measure: Mapped[Measure] = relationship(back_populates="versions")
 
 
+class Amendment(Base):
+    """A proposed change to one version of a measure: the passage `original` at characters [start, end) of
+    that version's text is replaced by `replacement` (an insertion has start == end and no original; a deletion
+    has no replacement). Merging it (accepted or adopted) makes a new version, `merged_version`."""
+
+    __tablename__ = "amendments"
+    __table_args__ = (UniqueConstraint("measure_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
+    # Numbered from 1 within its measure.
+    number: Mapped[int] = mapped_column(Integer)
+    version_id: Mapped[int] = mapped_column(ForeignKey("measure_versions.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    original: Mapped[str] = mapped_column(Text)
+    replacement: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(Text)
+    # "member:<person id>" or a staff username.
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(20))
+    # Why it was found inadmissible, or any other decision's note.
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    merged_version_id: Mapped[int | None] = mapped_column(ForeignKey("measure_versions.id"))
+    measure: Mapped[Measure] = relationship()
+    version: Mapped[MeasureVersion] = relationship(foreign_keys=[version_id])
+    merged_version: Mapped[MeasureVersion | None] = relationship(foreign_keys=[merged_version_id])
+
+
 class Vote(Base):
     """A vote on a measure or a free question. Its decision rule (threshold, base, quorum) is declared while it is
     a draft and locked when it opens; opening freezes the voters and the counts of active and present members;
@@ -248,6 +288,10 @@ class Vote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"))
     measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"))
+    # A vote on an amendment also names its measure.
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+    # The measure's version number put to the vote, fixed when the vote opens.
+    measure_version: Mapped[int | None] = mapped_column(Integer)
     # The session whose attendance says who is present (needed when the rule counts members present).
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
     question: Mapped[str] = mapped_column(String(300))
@@ -268,8 +312,18 @@ class Vote(Base):
     abstain: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(10), server_default="electronic")
+    # The organiser may let members and staff see the running tally before the close.
+    show_tally: Mapped[bool] = mapped_column(Boolean, server_default=sa_false())
+    # Analog totals: entered by one staff account (stored in yes/no/abstain), confirmed by another.
+    entered_by: Mapped[str | None] = mapped_column(String(80))
+    entered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    # Results are shown to members and on the public results pages once published.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
     assembly: Mapped[Assembly] = relationship()
     measure: Mapped[Measure | None] = relationship()
+    amendment: Mapped[Amendment | None] = relationship()
     session: Mapped[AssemblySession | None] = relationship()
 
 
