@@ -132,8 +132,7 @@ def _demo_measures(session: Session, assembly: Assembly) -> None:
     voters = session.scalars(select(Member).join(Voter, Voter.member_id == Member.id).where(Voter.vote_id == vote.id).order_by(Member.id)).all()
     for member, choice in zip(voters, ["yes", "no", "yes", "yes", "abstain", "no", "yes", "yes", "no", "yes"]):
         votes.cast_ballot(session, vote, member, choice, now=_now())
-    decision = votes.close_vote(session, vote, actor="facilitator", now=_now())
-    measures.change_state(session, speed, "adopted" if decision.passed else "rejected", actor="facilitator", now=_now())
+    votes.close_vote(session, vote, actor="facilitator", now=_now())
 
 
 def write_sample_draw(out: Path, seed: int) -> None:

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from assembly_app import auditlog
+from assembly_app import auditlog, measures
 from assembly_app.decisions import Base, Decision, Quorum, Rule, RuleError, decide
-from assembly_app.models import VOTE_CHOICES, Assembly, AssemblySession, Attendance, Ballot, Measure, Member, Vote, Voter
+from assembly_app.models import VOTE_CHOICES, Amendment, Assembly, AssemblySession, Attendance, Ballot, Measure, Member, Vote, Voter
 
 __all__ = ["VoteError", "cast_ballot", "close_vote", "create_vote", "declare_rule", "has_voted", "open_vote", "progress", "rule_of", "tally"]
 
@@ -33,21 +33,26 @@ def create_vote(
     question: str,
     rule: Rule,
     measure: Measure | None = None,
+    amendment: Amendment | None = None,
     session: AssemblySession | None = None,
     is_secret: bool = False,
     actor: str,
     now: datetime,
 ) -> Vote:
-    """A draft vote on `measure` (or a free question) with its declared rule."""
+    """A draft vote on `measure`, on `amendment` (to its measure), or on a free question, with its declared rule."""
     question = question.strip()
     if not question:
         raise VoteError("a vote needs a question")
     if len(question) > QUESTION_LENGTH:
         raise VoteError(f"the question is {len(question)} characters long; at most {QUESTION_LENGTH}")
+    if amendment is not None:
+        if measure is not None and measure.id != amendment.measure_id:
+            raise VoteError("this amendment belongs to another measure")
+        measure = amendment.measure
     for part, name in ((measure, "measure"), (session, "session")):
         if part is not None and part.assembly_id != assembly.id:
             raise VoteError(f"this {name} belongs to another assembly")
-    vote = Vote(assembly=assembly, measure=measure, session=session, question=question, is_secret=is_secret, state="draft", created_at=now)
+    vote = Vote(assembly=assembly, measure=measure, amendment=amendment, session=session, question=question, is_secret=is_secret, state="draft", created_at=now)
     _set_rule(vote, rule)
     db.add(vote)
     db.flush()
@@ -76,6 +81,11 @@ def open_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> int:
     treats every active member as present. Return how many may vote."""
     if vote.state != "draft":
         raise VoteError(f"the vote is already {vote.state}")
+    if vote.amendment is not None:
+        if vote.amendment.state != "admissible":
+            raise VoteError(f"amendment {vote.amendment.number} is {vote.amendment.state}; only an admissible amendment is put to a vote")
+    elif vote.measure is not None and vote.measure.state != "submitted":
+        raise VoteError(f"the measure is {vote.measure.state}; submit it to the plenary before its vote opens")
     active = [member for member in vote.assembly.members if member.status == "active"]
     rule = rule_of(vote)
     needs_presence = rule.base is Base.PRESENT or (rule.quorum is not None and rule.quorum.of == "present")
@@ -88,6 +98,7 @@ def open_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> int:
     if not voters:
         raise VoteError("nobody may vote: there is no active member" + (" checked in at this session" if needs_presence else ""))
     vote.state, vote.opened_at = "open", now
+    vote.measure_version = None if vote.measure is None else vote.measure.current.number
     vote.active_count = len(active)
     vote.present_count = len(voters)
     db.add_all(Voter(vote_id=vote.id, member_id=member.id) for member in voters)
@@ -135,7 +146,8 @@ def tally(db: Session, vote: Vote) -> dict[str, int]:
 
 
 def close_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decision:
-    """Stop accepting ballots, count them and apply the locked rule."""
+    """Stop accepting ballots, count them and apply the locked rule; the result decides the amendment (adopted
+    and merged, or rejected) or the measure (adopted or rejected) the vote was on."""
     if vote.state != "open":
         raise VoteError(f"only an open vote can be closed; this one is {vote.state}")
     counts = tally(db, vote)
@@ -148,7 +160,17 @@ def close_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decisio
     vote.passed, vote.reason = decision.passed, decision.reason
     db.flush()
     auditlog.append(db, at=now, actor=actor, action="vote.close", target=_target(vote), before={"state": "open"}, after={**counts, "passed": decision.passed, "reason": decision.reason})
+    _settle(db, vote, decision.passed, actor=actor, now=now)
     return decision
+
+
+def _settle(db: Session, vote: Vote, passed: bool, *, actor: str, now: datetime) -> None:
+    if vote.amendment is not None:
+        from assembly_app import amendments  # written beside this module; imported here to keep the cycle out
+
+        amendments.settle(db, vote.amendment, passed=passed, actor=actor, now=now)
+    elif vote.measure is not None and vote.measure.state == "submitted":
+        measures.change_state(db, vote.measure, "adopted" if passed else "rejected", actor=actor, now=now)
 
 
 def _set_rule(vote: Vote, rule: Rule) -> None:
