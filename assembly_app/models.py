@@ -233,6 +233,7 @@ class Measure(Base):
     @property
     def current(self) -> MeasureVersion:
         return self.versions[-1]
+    amendments: Mapped[list[Amendment]] = relationship(back_populates="measure", order_by="Amendment.number")
 
 
 class MeasureVersion(Base):
@@ -274,7 +275,7 @@ class Amendment(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     merged_version_id: Mapped[int | None] = mapped_column(ForeignKey("measure_versions.id"))
-    measure: Mapped[Measure] = relationship()
+    measure: Mapped[Measure] = relationship(back_populates="amendments")
     version: Mapped[MeasureVersion] = relationship(foreign_keys=[version_id])
     merged_version: Mapped[MeasureVersion | None] = relationship(foreign_keys=[merged_version_id])
 
