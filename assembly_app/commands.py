@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from assembly_app import accounts, attendance, auditlog, db, groups, measures, roster, sessions, votes
 from assembly_app.decisions import Base, Quorum, Rule, Threshold
-from assembly_app.models import STAFF_ROLES, Assembly, Member, User, Voter
+from assembly_app.models import STAFF_ROLES, Assembly, AuditEntry, Member, User, Voter
+from reports import build_selection_report
 from sortition import select_panel
 from sortition.audit import SeedSource, build_bundle, write_bundle
 from sortition.outputs import write_selection
+from sortition.reporting import selection_report_data
 from stratification import load_inputs
 
 __all__ = ["init_app", "write_sample_draw"]
@@ -80,7 +82,7 @@ def demo(seed: int, draw: Path | None) -> None:
             raise click.ClickException("the database already has accounts; the demo needs an empty one")
         out = draw or Path(folder)
         if draw is None:
-            write_sample_draw(out, seed)
+            write_sample_draw(out, seed, date=_now().date().isoformat())
         for username, password in DEMO_USERS:
             accounts.create_user(session, username, password, username, actor="demo", now=_now())
         assembly = roster.import_draw(session, "Demo assembly (sample_data/small)", out, id_column="id", actor="organiser", now=_now())
@@ -135,25 +137,37 @@ def _demo_measures(session: Session, assembly: Assembly) -> None:
     votes.close_vote(session, vote, actor="facilitator", now=_now())
 
 
-def write_sample_draw(out: Path, seed: int) -> None:
-    """Draw 12 of sample_data/small with the engine and write the folder `sortition select` would, plus features.csv."""
+def write_sample_draw(out: Path, seed: int, *, date: str) -> None:
+    """Draw 12 of sample_data/small with the engine and write the folder `sortition select` would (its report.pdf
+    dated `date`, ISO), plus features.csv."""
     households = ("address", "postcode")
     pool, quotas = load_inputs(SAMPLE / "people.csv", SAMPLE / "features.csv", 12, household_columns=households)
     selection = select_panel(pool, quotas, 12, seed=seed, households=households)
     write_selection(out, pool, selection)
-    write_bundle(out / "audit.json", build_bundle(pool, quotas, selection, SeedSource("given")))
+    bundle = build_bundle(pool, quotas, selection, SeedSource("given"))
+    write_bundle(out / "audit.json", bundle)
+    report = selection_report_data(
+        pool, quotas, selection, bundle, date=date, bundle_path="audit.json", people_path=str(SAMPLE / "people.csv"), features_path="features.csv"
+    )
+    (out / "report.pdf").write_bytes(build_selection_report(report))
     shutil.copy(SAMPLE / "features.csv", out / "features.csv")
 
 
 @click.command("verify-log")
 @with_appcontext
-def verify_log() -> None:
+@click.option("--entry", type=click.IntRange(min=1), help="Also print this entry's hash (a report names the entry that vouches for it).")
+def verify_log(entry: int | None) -> None:
     """Verify the audit log's hash chain; exit 1 naming the first broken entry."""
     with _session() as session:
         count, head, broken = auditlog.verify_chain(session)
+        named = None if entry is None else session.get(AuditEntry, entry)
     if broken is not None:
         raise click.ClickException(f"the audit log is broken at {broken}")
     click.echo(f"The audit log holds: {count} entries, head hash {head}.")
+    if entry is not None:
+        if named is None:
+            raise click.ClickException(f"the audit log has no entry {entry}")
+        click.echo(f"Entry {entry} ({named.at}, {named.action}): hash {named.hash}.")
 
 
 def init_app(app: Flask) -> None:

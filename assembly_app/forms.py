@@ -63,6 +63,7 @@ class ImportForm(FlaskForm):
     remaining = FileField(validators=[FileRequired()])
     features = FileField(validators=[FileRequired()])
     audit = FileField()
+    report = FileField()
 
 
 class WithdrawForm(FlaskForm):

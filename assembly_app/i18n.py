@@ -47,6 +47,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.remaining": ("remaining.csv (the rest of the pool)", "remaining.csv (le reste du vivier)"),
     "import.features": ("features.csv (features and quotas)", "features.csv (critères et quotas)"),
     "import.audit": ("audit.json (optional)", "audit.json (facultatif)"),
+    "import.report": ("report.pdf (optional: the selection report, kept as it is)", "report.pdf (facultatif : le rapport de sélection, conservé tel quel)"),
     "import.submit": ("Create the assembly", "Créer l'assemblée"),
     "import.rejected": ("The draw was not imported:", "Le tirage n'a pas été importé :"),
     "roster.title": ("Roster", "Liste des membres"),
@@ -120,6 +121,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sessions.edit": ("Edit the session and its agenda", "Modifier la session et son ordre du jour"),
     "sessions.all": ("All sessions", "Toutes les sessions"),
     "sessions.minutes": ("Minutes (PDF)", "Procès-verbal (PDF)"),
+    "reports.results": ("Vote results (PDF)", "Résultats des votes (PDF)"),
+    "reports.selection": ("Selection report of the draw (PDF)", "Rapport de sélection du tirage (PDF)"),
     "sessions.save": ("Save the session", "Enregistrer la session"),
     "sessions.refused": ("Nothing was saved:", "Rien n'a été enregistré :"),
     "agenda.help": (

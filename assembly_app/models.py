@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -86,6 +86,10 @@ class Assembly(Base):
     seed: Mapped[str | None] = mapped_column(String(40))
     # The draw's household (address) columns: a replacement never shares a household with a member.
     household_columns: Mapped[list[Any]] = mapped_column(JSON, server_default="[]")
+    # The draw's report.pdf as uploaded with it, byte for byte (it cannot be regenerated: the app does not keep
+    # the audit bundle), and its SHA-256; None when the draw came without one. Loaded only when asked for.
+    selection_report: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    selection_report_sha256: Mapped[str | None] = mapped_column(String(64))
     members: Mapped[list[Member]] = relationship(
         back_populates="assembly", order_by="Member.id", foreign_keys="Member.assembly_id"
     )

@@ -18,7 +18,7 @@ from stratification import InputError, Pool, Problem, load_pool, load_quotas
 __all__ = ["DRAW_FILES", "RosterError", "import_draw", "withdraw", "issue_codes"]
 
 # The files of a draw folder, as `sortition select` writes them (features.csv added by the organiser).
-DRAW_FILES = ("selected.csv", "remaining.csv", "features.csv", "audit.json")
+DRAW_FILES = ("selected.csv", "remaining.csv", "features.csv", "audit.json", "report.pdf")
 
 
 class RosterError(Exception):
@@ -30,7 +30,8 @@ class RosterError(Exception):
 
 
 def import_draw(db: Session, name: str, folder: Path, *, id_column: str, actor: str, now: datetime) -> Assembly:
-    """Create an assembly from a draw folder; raise InputError naming every problem (nothing is added then)."""
+    """Create an assembly from a draw folder; raise InputError naming every problem (nothing is added then).
+    A report.pdf in the folder is kept as it is, to be downloaded byte for byte."""
     try:
         quotas = load_quotas(folder / "features.csv")
     except InputError as error:
@@ -52,6 +53,9 @@ def import_draw(db: Session, name: str, folder: Path, *, id_column: str, actor: 
                 raise ValueError
         except ValueError:
             problems.append(Problem("audit.json", "is not a JSON audit bundle"))
+    report = (folder / "report.pdf").read_bytes() if (folder / "report.pdf").exists() else None
+    if report is not None and not report.startswith(b"%PDF-"):
+        problems.append(Problem("report.pdf", "is not a PDF file"))
     if len(pools) == 2:
         problems += _consistency_problems(pools["selected"], pools["remaining"], bundle)
     if problems:
@@ -72,6 +76,8 @@ def import_draw(db: Session, name: str, folder: Path, *, id_column: str, actor: 
         algorithm=None if bundle is None else str(bundle.get("algorithm")),
         seed=None if not isinstance(seed, dict) or seed.get("value") is None else str(seed["value"]),
         household_columns=[column for column in households if column in contact_columns] if isinstance(households, list) else [],
+        selection_report=report,
+        selection_report_sha256=None if report is None else hashlib.sha256(report).hexdigest(),
     )
     db.add(assembly)
     for kind, status in (("selected", "active"), ("remaining", "remaining")):
@@ -95,6 +101,7 @@ def import_draw(db: Session, name: str, folder: Path, *, id_column: str, actor: 
         "audit_sha256": audit_sha256,
         "algorithm": assembly.algorithm,
         "seed": assembly.seed,
+        "report_sha256": assembly.selection_report_sha256,
     }
     auditlog.append(db, at=now, actor=actor, action="assembly.import", target=f"assembly:{assembly.id}", after=summary)
     return assembly

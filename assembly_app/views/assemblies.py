@@ -34,7 +34,7 @@ def create() -> str | Response:
     if form.validate_on_submit():
         db = get_db()
         with tempfile.TemporaryDirectory() as folder:
-            for field, filename in zip((form.selected, form.remaining, form.features, form.audit), roster.DRAW_FILES):
+            for field, filename in zip((form.selected, form.remaining, form.features, form.audit, form.report), roster.DRAW_FILES):
                 if field.data:
                     field.data.save(Path(folder) / filename)
             try:

@@ -24,7 +24,7 @@ FIXED_NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 def draw_folder(tmp_path_factory) -> Path:
     """The folder `sortition select` writes for sample_data/small (k=12, seed 1), plus features.csv."""
     folder = tmp_path_factory.mktemp("draw")
-    write_sample_draw(folder, seed=1)
+    write_sample_draw(folder, seed=1, date=FIXED_NOW.date().isoformat())
     return folder
 
 

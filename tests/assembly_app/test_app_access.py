@@ -64,6 +64,8 @@ PERMISSIONS = {
     ("POST", "/assemblies/1/votes/1/close", "/assemblies/<int:assembly_id>/votes/<int:vote_id>/close"): (LOGIN, FORBIDDEN, FORBIDDEN, 400, 400),
     ("GET", "/member/votes/1", "/member/votes/<int:vote_id>"): (LOGIN, 200, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/member/votes/1", "/member/votes/<int:vote_id>"): (LOGIN, 400, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/assemblies/1/results.pdf", "/assemblies/<int:assembly_id>/results.pdf"): (LOGIN, FORBIDDEN, 200, 200, 200),
+    ("GET", "/assemblies/1/selection-report.pdf", "/assemblies/<int:assembly_id>/selection-report.pdf"): (LOGIN, FORBIDDEN, 200, 200, 200),
     ("GET", "/audit", "/audit"): (LOGIN, FORBIDDEN, 200, FORBIDDEN, 200),
 }
 
