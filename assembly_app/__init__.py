@@ -29,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Configuration (defaults, then the environment, then `config`), extensions and blueprints."""
     from assembly_app import commands, db, security
     from assembly_app.i18n import choose_language, t
-    from assembly_app.views import assemblies, attendance, audit, auth, groups, measures, reports, sessions, votes
+    from assembly_app.views import amendments, assemblies, attendance, audit, auth, groups, measures, reports, sessions, votes
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(DEFAULTS)
@@ -53,7 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     CSRFProtect(app)
     commands.init_app(app)
-    for blueprint in (auth.bp, assemblies.bp, sessions.bp, attendance.bp, groups.bp, measures.bp, votes.bp, audit.bp, reports.bp):
+    for blueprint in (auth.bp, assemblies.bp, sessions.bp, attendance.bp, groups.bp, measures.bp, amendments.bp, votes.bp, audit.bp, reports.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["t"] = t
 

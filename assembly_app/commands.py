@@ -13,9 +13,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assembly_app import accounts, attendance, auditlog, db, groups, measures, roster, sessions, votes
+from assembly_app import accounts, amendments, attendance, auditlog, db, groups, measures, roster, sessions, votes
 from assembly_app.decisions import Base, Quorum, Rule, Threshold
-from assembly_app.models import STAFF_ROLES, Assembly, AuditEntry, Member, User, Voter
+from assembly_app.models import STAFF_ROLES, Amendment, Assembly, AuditEntry, Measure, Member, User, Voter
 from reports import build_selection_report
 from sortition import select_panel
 from sortition.audit import SeedSource, build_bundle, write_bundle
@@ -92,6 +92,7 @@ def demo(seed: int, draw: Path | None) -> None:
             sessions.create_session(session, assembly, held_on=_now().date() + timedelta(weeks=2 * week), place=place, agenda=items, actor="facilitator", now=_now())
         _demo_groups(session, assembly, seed)
         _demo_measures(session, assembly)
+        _demo_amendments(session, assembly)
         session.commit()
         spread = ", ".join(f"{group.name} {len(group.members)}" for group in assembly.groups)
     click.echo(f"Imported {len(issued)} members from {draw or f'a draw with seed {seed}'}. Staff logins (username / password):")
@@ -110,6 +111,33 @@ def _demo_groups(session: Session, assembly: Assembly, seed: int) -> None:
     first = assembly.sessions[0]
     for member in groups.active_members(assembly)[:DEMO_PRESENT]:
         attendance.check_in(session, first, member, actor="facilitator", now=_now())
+
+
+def _demo_amendments(session: Session, assembly: Assembly) -> None:
+    """Three amendments to the renovation measure, all written against its version 2: one proposed by a member and
+    accepted by the drafting group, one adopted by a vote (their passages do not overlap, so both survive), one
+    found inadmissible."""
+    renovation = session.scalars(select(Measure).where(Measure.assembly_id == assembly.id).order_by(Measure.id)).first()
+    assert renovation is not None
+    version, member = renovation.current, f"member:{groups.active_members(assembly)[0].person_id}"
+
+    def propose(passage: str, replacement: str, rationale: str, by: str, *, insert_after: bool = False) -> Amendment:
+        start, end = amendments.locate(version, passage, insert_after=insert_after)
+        return amendments.propose(session, version, start=start, end=end, replacement=replacement, rationale=rationale, proposed_by=by, now=_now())
+
+    owners = propose("low-income owners", "low- and middle-income owners", "Middle incomes cannot pay for a complete renovation either.", member)
+    worst = propose("compulsory by 2040", ", starting with the worst-insulated homes by 2030", "The worst homes waste the most energy.", "facilitator", insert_after=True)
+    boilers = propose("all homes", "all homes, and ban gas boilers", "Heating is half of it.", member)
+    for amendment in (owners, worst):
+        amendments.declare_admissible(session, amendment, actor="facilitator", now=_now())
+    amendments.declare_inadmissible(session, boilers, reason="Gas boilers are the subject of a measure of the Production and work group.", actor="facilitator", now=_now())
+    amendments.accept(session, owners, actor="facilitator", now=_now())
+    vote = votes.create_vote(session, assembly, question="Adopt amendment 2 to “Renovate every home by 2040”?", rule=Rule(Threshold.SIMPLE_MAJORITY), amendment=worst, actor="facilitator", now=_now())
+    votes.open_vote(session, vote, actor="facilitator", now=_now())
+    voters = session.scalars(select(Member).join(Voter, Voter.member_id == Member.id).where(Voter.vote_id == vote.id).order_by(Member.id)).all()
+    for voter, choice in zip(voters, ["yes", "yes", "no", "yes", "abstain", "yes", "yes", "no", "yes", "yes", "yes"]):
+        votes.cast_ballot(session, vote, voter, choice, now=_now())
+    votes.close_vote(session, vote, actor="facilitator", now=_now())
 
 
 def _demo_measures(session: Session, assembly: Assembly) -> None:

@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from assembly_app.models import AGENDA_KINDS, MEASURE_ROUTES, MEASURE_STATES, VOTE_CHOICES
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm", "VoteForm", "BallotForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm", "VoteForm", "BallotForm", "AmendmentForm", "AmendmentActionForm", "AdmissibilityForm"]
 
 
 @functools.cache
@@ -153,6 +153,29 @@ class MeasureForm(FlaskForm):
 
 class MeasureStateForm(FlaskForm):
     state = SelectField(choices=list(MEASURE_STATES))
+
+
+class AmendmentForm(FlaskForm):
+    """An amendment: the version it is written against, the passage as it stands there (and which occurrence,
+    when it occurs several times), whether the new text replaces the passage or goes after it, and why."""
+
+    version = HiddenField()
+    passage = TextAreaField(validators=[DataRequired(), Length(max=100_000)], render_kw={"rows": 3, "cols": 60})
+    occurrence = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
+    kind = SelectField(choices=["replace", "insert_after"])
+    replacement = TextAreaField(validators=[Length(max=20_000)], render_kw={"rows": 3, "cols": 60})
+    rationale = TextAreaField(validators=[Length(max=5_000)], render_kw={"rows": 3, "cols": 60})
+
+
+class AmendmentActionForm(FlaskForm):
+    """A decision on an amendment; `seen` is its state when the page was opened, to refuse a stale form."""
+
+    seen = HiddenField(validators=[DataRequired()])
+
+
+class AdmissibilityForm(AmendmentActionForm):
+    decision = SelectField(choices=["admissible", "inadmissible"])
+    reason = TextAreaField(validators=[Length(max=2_000)], render_kw={"rows": 2, "cols": 60})
 
 
 class VoteForm(FlaskForm):

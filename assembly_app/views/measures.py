@@ -12,6 +12,7 @@ from assembly_app.forms import MeasureForm, MeasureStateForm
 from assembly_app.i18n import t
 from assembly_app.models import Assembly, Measure
 from assembly_app.views import EDITORS, STAFF, get_assembly
+from assembly_app.views.amendments import listing as amendment_listing
 
 bp = Blueprint("measures", __name__, url_prefix="/assemblies/<int:assembly_id>/measures")
 
@@ -44,8 +45,7 @@ def create(assembly_id: int) -> tuple[str, int] | Response:
 @bp.route("/<int:measure_id>")
 @requires(*STAFF)
 def show(assembly_id: int, measure_id: int) -> str:
-    measure = _measure(assembly_id, measure_id)
-    return render_template("measure.html", assembly=measure.assembly, measure=measure, form=MeasureStateForm(), transitions=measures.TRANSITIONS[measure.state])
+    return _measure_page(_measure(assembly_id, measure_id))
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -109,8 +109,11 @@ def _measure(assembly_id: int, measure_id: int) -> Measure:
     return measure
 
 
-def _measure_page(measure: Measure, error: str) -> str:
-    return render_template("measure.html", assembly=measure.assembly, measure=measure, form=MeasureStateForm(), transitions=measures.TRANSITIONS[measure.state], error=error)
+def _measure_page(measure: Measure, error: str | None = None) -> str:
+    return render_template(
+        "measure.html", assembly=measure.assembly, measure=measure, form=MeasureStateForm(), transitions=measures.TRANSITIONS[measure.state],
+        amendments=amendment_listing(measure), error=error,
+    )
 
 
 def _form(assembly: Assembly) -> MeasureForm:
