@@ -55,7 +55,8 @@ class AmendmentHandled:
 
 @dataclass(frozen=True)
 class VoteHeld:
-    """A vote closed in the session: the question, the counts, whether it passed and why."""
+    """A vote closed in the session: the question, the counts, whether it passed and why, and whether its result
+    is published yet."""
 
     question: str
     yes: int
@@ -63,6 +64,7 @@ class VoteHeld:
     abstain: int
     passed: bool
     reason: str
+    is_published: bool = True
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,11 @@ def _votes(data: SessionMinutesData) -> list[Flowable]:
     if not data.votes:
         return [*story, paragraph("No vote was held in this session.")]
     header = ("Question", "Yes", "No", "Abstain", "Result", "Why")
-    rows = [(v.question, str(v.yes), str(v.no), str(v.abstain), "passed" if v.passed else "failed", v.reason) for v in data.votes]
-    widths = (_WIDTH * 0.34, 12 * mm, 12 * mm, 16 * mm, 16 * mm, _WIDTH * 0.66 - 56 * mm)
+    rows = [(v.question, str(v.yes), str(v.no), str(v.abstain), _result(v), v.reason) for v in data.votes]
+    widths = (_WIDTH * 0.34, 12 * mm, 12 * mm, 16 * mm, 24 * mm, _WIDTH * 0.66 - 64 * mm)
     return [*story, table(header, rows, widths, numeric_from=len(header), wrap=True)]
+
+
+def _result(vote: VoteHeld) -> str:
+    result = "passed" if vote.passed else "failed"
+    return result if vote.is_published else f"{result} (not yet published)"

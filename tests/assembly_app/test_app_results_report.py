@@ -1,4 +1,5 @@
-"""Reports from the app: vote results from a stored assembly, the draw's selection report kept byte for byte."""
+"""Reports from the app: vote results from a stored assembly, votes and amendments in the minutes, the draw's
+selection report kept byte for byte."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def test_the_results_report_gives_each_measure_its_votes_amendments_and_the_log_
         head_seq, head_hash = head.seq, head.hash
         adopted = sum(m.state == "adopted" for m in db.scalars(select(Measure)))
         rejected = sum(m.state == "rejected" for m in db.scalars(select(Measure)))
+        merged = len(db.scalars(select(Amendment).where(Amendment.state.in_(("accepted", "adopted")))).all())
     client = demo.test_client()
     login(client, "auditor")
     assert RESULTS in client.get("/assemblies/1/measures").text and RESULTS in client.get("/assemblies/1").text
@@ -73,7 +75,7 @@ def test_the_results_report_gives_each_measure_its_votes_amendments_and_the_log_
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data, tmp_path)
     assert re.search(rf"Measures\s+{measure_id}: {adopted} adopted, {rejected} rejected, {measure_id - adopted - rejected} other", text)
-    assert re.search(rf"Votes held\s+{len(closed)}:", text) and re.search(r"Amendments adopted\s+2\b", text)
+    assert re.search(rf"Votes held\s+{len(closed)}:", text) and re.search(rf"Amendments adopted\s+{merged}\b", text)
     assert re.search(r"Last decision\s+2026-03-08", text)
     detail = text.split(f"{measure_id}. Écotaxe sur l'aviation")[1]
     assert "Créer une écotaxe sur les billets d'avion dès 2025." in detail and "text of version 3" in detail and "route: referendum" in detail
@@ -114,6 +116,34 @@ def test_the_verify_command_in_the_report_prints_the_entrys_hash(demo):
     result = demo.test_cli_runner().invoke(args=command)
     assert result.exit_code == 0 and f"Entry {head.seq} " in result.output and head.sha256 in result.output
     assert demo.test_cli_runner().invoke(args=["verify-log", "--entry", "100000"]).exit_code == 1
+
+
+def test_minutes_list_the_votes_and_amendments_of_the_session(demo, tmp_path):
+    with Session(demo.extensions["engine"]) as db:
+        assembly = db.get(Assembly, 1)
+        first = assembly.sessions[0]
+        decided_day = datetime.combine(first.held_on, datetime.min.time()) + timedelta(hours=15)
+        measure = _amended_measure(db, assembly)
+        for amendment in db.scalars(select(Amendment).where(Amendment.measure_id == measure.id)):
+            amendment.decided_at = decided_day if amendment.number == 1 else LATER
+        on_amendment = db.scalars(select(Vote).where(Vote.measure_id == measure.id, Vote.amendment_id.is_not(None))).one()
+        on_amendment.session = first
+        db.commit()
+        held = [v for v in _closed(db) if v.session_id == first.id or (v.session_id is None and v.closed_at.date() == first.held_on)]
+        expected = [(v.question, v.yes, v.no, v.abstain, v.published_at is not None) for v in held]
+        title = measure.title
+    assert len(expected) >= 2  # the demo's vote at session 1 and the amendment vote
+    client = demo.test_client()
+    login(client, "facilitator")
+    text = pdf_text(client.get("/assemblies/1/sessions/1/minutes.pdf").data, tmp_path)
+    section = text.split("Votes held")[1]
+    for question, yes, no, abstain, _ in expected:
+        assert re.search(rf"{re.escape(question[:20])}[^\n]*?\s{yes}\s+{no}\s+{abstain}\s", section), question
+    assert section.count("(not yet") == sum(not published for *_, published in expected)
+    amendments = text.split("Amendments handled")[1].split("Votes held")[0]
+    assert title in amendments and "1: “une taxe” → “une écotaxe”" in amendments and "2: “2027” → “2025”" in amendments
+    assert "accepted by the drafting group" in amendments and "adopted by vote: needed 4 yes" in amendments
+    assert "No vote was held in this session." in pdf_text(client.get("/assemblies/1/sessions/2/minutes.pdf").data, tmp_path)
 
 
 def test_the_draws_selection_report_is_downloaded_byte_for_byte(demo, draw_folder):
