@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from assembly_app import amendments, measures, roster, votes
 from assembly_app.decisions import Base, Rule, Threshold
-from assembly_app.models import Amendment, AuditEntry, MeasureVersion
+from assembly_app.models import Amendment, AuditEntry, MeasureVersion, Vote
 from assembly_app.passages import Edit, Followed, apply_edits, follow, overlaps
+from conftest import login, make_test_app
 
 NOW = datetime(2026, 3, 1, 9, 30)
 TEXT = "Make the energy renovation of all buildings compulsory by 2040, with public loans for low-income owners."
@@ -311,3 +312,120 @@ def test_adopting_non_overlapping_amendments_in_any_order_gives_the_text_with_al
         db.commit()
         assert measure.current.text == apply_edits(original.text, edits)
         assert db.scalar(select(func.count()).select_from(MeasureVersion).where(MeasureVersion.measure_id == measure.id)) == 1 + len(edits)
+
+
+# The pages, on the demo assembly (its renovation measure is at version 4 after amendments 1 and 2).
+
+DEMO_V4 = (
+    "Make the complete energy renovation of all homes compulsory by 2040, starting with the worst-insulated homes by 2030, "
+    "with grants and zero-interest loans for low- and middle-income owners."
+)
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def _member_client(demo):
+    with Session(demo.extensions["engine"]) as db:
+        person_id = db.scalars(select(Amendment.proposed_by).where(Amendment.number == 1)).one().removeprefix("member:")
+    client = demo.test_client()
+    assert client.post("/member", data={"code": demo.member_codes[person_id]}).status_code == 302
+    return client, f"member:{person_id}"
+
+
+def test_the_demo_measure_shows_its_amendments_both_merged_and_one_inadmissible(demo):
+    client = demo.test_client()
+    login(client, "auditor")
+    page = _text(client.get("/assemblies/1/measures/1"))
+    assert DEMO_V4 in page and "Merged into version 3." in page and "Merged into version 4." in page
+    assert "<del>low-income</del><ins>low- and middle-income</ins>" in page and "Reason: Gas boilers are the subject" in page
+    assert "Propose an amendment" not in page
+    assert client.post("/assemblies/1/measures/1/amendments/new", data={"passage": "homes"}).status_code == 403
+
+
+def test_a_member_proposes_with_their_code_names_the_occurrence_and_withdraws_their_amendment(demo):
+    client, author = _member_client(demo)
+    assert "Renovate every home by 2040" in _text(client.get("/member/measures"))
+    form = _text(client.get("/member/measures/1/amendments/new"))
+    assert "Text of version 4" in form and DEMO_V4 in form
+    fields = {"version": "4", "passage": "homes", "kind": "replace", "replacement": "dwellings", "rationale": "Clearer."}
+    ambiguous = client.post("/member/measures/1/amendments/new", data=fields)
+    assert ambiguous.status_code == 400 and "the passage occurs 2 times in version 4; say which occurrence (1 to 2)" in _text(ambiguous)
+    assert "<mark>homes</mark> by 2030" in _text(ambiguous)
+    response = client.post("/member/measures/1/amendments/new", data={**fields, "occurrence": "2"})
+    assert response.status_code == 302 and response.location.endswith("/member/measures/1")
+    page = _text(client.get(response.location))
+    assert "Amendment 4 was proposed." in page and "Amendment 4</strong> · proposed · yours" in page
+    assert "worst-insulated <del>homes</del><ins>dwellings</ins> by 2030" in page
+    assert client.post("/member/measures/1/amendments/4/withdraw", data={"seen": "admissible"}).status_code == 400  # stale
+    assert client.post("/member/measures/1/amendments/4/withdraw", data={"seen": "proposed"}).status_code == 302
+    with Session(demo.extensions["engine"]) as db:
+        amendment = db.scalars(select(Amendment).where(Amendment.number == 4)).one()
+        assert (amendment.proposed_by, amendment.state, amendment.start) == (author, "withdrawn", DEMO_V4.index("homes by 2030"))
+
+
+def test_staff_decide_an_amendment_written_against_an_older_version(demo):
+    client = demo.test_client()
+    login(client, "facilitator")
+    url = "/assemblies/1/measures/1/amendments"
+    assert "Text of version 2" in _text(client.get(f"{url}/new?version=2"))
+    fields = {"version": "2", "passage": "zero-interest loans", "kind": "replace", "replacement": "interest-free loans", "rationale": ""}
+    assert client.post(f"{url}/new", data=fields).location.endswith(f"{url}/4")
+    page = _text(client.get(f"{url}/4"))
+    assert "Written against version 2; the measure is now at version 4: the passage still applies unchanged." in page
+    assert "with grants and <del>zero-interest</del><ins>interest-free</ins> loans" in page  # shown where it stands now
+    refused = client.post(f"{url}/4/admissibility", data={"seen": "proposed", "decision": "inadmissible", "reason": " "})
+    assert refused.status_code == 400 and "say why the amendment is inadmissible" in _text(refused)
+    assert client.post(f"{url}/4/admissibility", data={"seen": "proposed", "decision": "admissible"}).status_code == 302
+    stale = client.post(f"{url}/4/withdraw", data={"seen": "proposed"})
+    assert stale.status_code == 400 and "amendment 4 is now admissible (it was proposed when you opened the page)" in _text(stale)
+    assert client.post(f"{url}/4/accept", data={"seen": "admissible"}).status_code == 302
+    page = _text(client.get("/assemblies/1/measures/1"))
+    assert DEMO_V4.replace("zero-interest", "interest-free") in page and "Merged into version 5." in page
+
+
+def test_overlapping_amendments_are_flagged_and_the_second_refused_on_the_page(demo):
+    client = demo.test_client()
+    login(client, "organiser")
+    url = "/assemblies/1/measures/1/amendments"
+    for passage, replacement in (("by 2030", "by 2028"), ("worst-insulated homes by 2030", "homes rated F or G by 2030")):
+        client.post(f"{url}/new", data={"version": "4", "passage": passage, "kind": "replace", "replacement": replacement})
+        number = 4 if replacement == "by 2028" else 5
+        assert client.post(f"{url}/{number}/admissibility", data={"seen": "proposed", "decision": "admissible"}).status_code == 302
+    assert "Overlaps amendment 5: adopting one changes the passage of the other." in _text(client.get(f"{url}/4"))
+    assert client.post(f"{url}/4/accept", data={"seen": "admissible"}).status_code == 302
+    refused = client.post(f"{url}/5/accept", data={"seen": "admissible"})
+    message = "amendment 5 cannot be merged: its passage was changed in version 5 by amendment 4; it now reads “worst-insulated homes by 2028”; nothing was merged"
+    assert refused.status_code == 400 and message in _text(refused)
+    assert "the passage was changed in version 5 by amendment 4; it now reads “worst-insulated homes by 2028”." in _text(client.get(f"{url}/5"))
+    with Session(demo.extensions["engine"]) as db:
+        assert db.scalar(select(func.count()).select_from(MeasureVersion).where(MeasureVersion.measure_id == 1)) == 5
+
+
+def test_putting_an_amendment_to_a_vote_prepares_a_vote_on_it(demo):
+    client = demo.test_client()
+    login(client, "facilitator")
+    url = "/assemblies/1/measures/1/amendments"
+    client.post(f"{url}/new", data={"version": "4", "passage": "2040", "kind": "replace", "replacement": "2035"})
+    client.post(f"{url}/4/admissibility", data={"seen": "proposed", "decision": "admissible"})
+    assert "Adopt amendment 4 to “Renovate every home by 2040”?" in _text(client.get(f"{url}/4/vote"))
+    fields = {"question": "Adopt amendment 4?", "session": "", "threshold": "simple_majority", "base": "cast_excluding_abstentions", "quorum_of": ""}
+    response = client.post(f"{url}/4/vote", data=fields)
+    assert response.status_code == 302 and "/assemblies/1/votes/" in response.location
+    assert "Adopt amendment 4?" in _text(client.get(f"{url}/4"))
+    with Session(demo.extensions["engine"]) as db:
+        vote = db.scalars(select(Vote).where(Vote.question == "Adopt amendment 4?")).one()
+        assert (vote.amendment.number, vote.measure_id, vote.state) == (4, 1, "draft")
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_writes_nothing(tmp_path, draw_folder):
+    app = make_test_app(tmp_path)
+    assert app.test_cli_runner().invoke(args=["demo", "--draw", str(draw_folder)]).exit_code == 0
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"username": "organiser", "password": "organiser-demo", "csrf_token": token}).status_code == 302
+    assert client.post("/assemblies/1/measures/1/amendments/3/withdraw", data={"seen": "inadmissible"}).status_code == 400
+    with Session(app.extensions["engine"]) as db:
+        assert db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "amendment.withdraw")) == 0
