@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -50,7 +50,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4),
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
+        "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=8, leading=10, alignment=TA_RIGHT),
         "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8, leading=10, textColor=colors.white),
+        "head_right": ParagraphStyle("head_right", parent=body, fontName=BOLD, fontSize=8, leading=10, textColor=colors.white, alignment=TA_RIGHT),
         "code": ParagraphStyle("code", parent=body, fontName=MONO, fontSize=8, leading=10.5, backColor=SHADE, borderPadding=4, spaceBefore=4, spaceAfter=6),
         "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")),
     }
@@ -103,8 +105,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
     With `wrap`, cells are paragraphs that wrap within their column instead of running into the next.
     """
     data: list[list[str | Paragraph]] = [list(header), *[list(row) for row in rows]]
-    if wrap:
-        data = [[paragraph(text, "head" if i == 0 else "cell") for text in row] for i, row in enumerate(data)]
+    if wrap:  # a paragraph aligns itself (the table's ALIGN does not move it): numbers get right-aligned styles
+        data = [[paragraph(text, ("head" if i == 0 else "cell") + ("_right" if j >= numeric_from else "")) for j, text in enumerate(row)]
+                for i, row in enumerate(data)]
     result = LongTable(data, colWidths=list(widths), repeatRows=1)
     result.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, 8),

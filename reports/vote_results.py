@@ -141,7 +141,7 @@ def _overview(data: VoteResultsData) -> list[Flowable]:
         state = m.state if last is None or last.is_published else f"{m.state} ({UNPUBLISHED})"
         rows.append((str(m.number), m.title, m.route, state, *counts))
     header = ("#", "Measure", "Route", "Result", "Yes", "No", "Abstain")
-    widths = (9 * mm, _WIDTH - 109 * mm, 24 * mm, 36 * mm, 12 * mm, 12 * mm, 16 * mm)
+    widths = (9 * mm, _WIDTH - 93 * mm, 22 * mm, 22 * mm, 12 * mm, 12 * mm, 16 * mm)
     note = paragraph("Yes, no and abstain are the counts of the last vote closed on the measure; the details follow.", "small")
     return [*story, table(header, rows, widths, numeric_from=4, wrap=True), Spacer(1, 2 * mm), note]
 
@@ -192,10 +192,10 @@ def _vote_table(vote: VoteResult) -> Flowable:
 
 
 def _votes_table(votes: tuple[VoteResult, ...]) -> Flowable:
-    header = ("Question", "Yes", "No", "Abstain", "Result", "Rule and reason")
-    rows = [(v.question, str(v.yes), str(v.no), str(v.abstain), _result(v), f"{v.rule}: {v.reason}") for v in votes]
-    widths = (_WIDTH * 0.34, 12 * mm, 12 * mm, 16 * mm, 24 * mm, _WIDTH * 0.66 - 64 * mm)
-    return table(header, rows, widths, numeric_from=len(header), wrap=True)
+    header = ("Question", "Result", "Rule and reason", "Yes", "No", "Abstain")
+    rows = [(v.question, _result(v), f"{v.rule}: {v.reason}", str(v.yes), str(v.no), str(v.abstain)) for v in votes]
+    widths = (_WIDTH * 0.3, 24 * mm, _WIDTH * 0.7 - 64 * mm, 12 * mm, 12 * mm, 16 * mm)
+    return table(header, rows, widths, numeric_from=3, wrap=True)
 
 
 def _questions(data: VoteResultsData) -> list[Flowable]:
