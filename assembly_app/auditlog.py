@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from assembly_app.models import AuditEntry
 from sortition.audit import canonical_json
 
-__all__ = ["GENESIS", "append", "entry_hash", "verify_chain", "Break"]
+__all__ = ["GENESIS", "append", "entry_hash", "holds_published_head", "verify_chain", "Break"]
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 0x61756469745F6C6F  # "audit_lo": the advisory lock key of the chain's head on PostgreSQL
@@ -85,3 +85,11 @@ def verify_chain(db: Session) -> tuple[int, str, Break | None]:
             return count, expected_prev, Break(entry.seq, "its content does not match its hash (it was edited)")
         expected_prev = entry.hash
     return count, expected_prev, None
+
+
+def holds_published_head(db: Session, count: int, head: str) -> bool:
+    """Whether entry `count` still has the hash `head` that was published for it. With a chain that verifies, it
+    means entries 1 to `count` are exactly as they were then: none cut off the end, none rewritten and re-hashed.
+    Entries appended since the publication are vouched for only by the next one."""
+    entry = db.get(AuditEntry, count)
+    return entry is not None and entry.hash == head
