@@ -113,7 +113,7 @@ def _agenda(data: SessionMinutesData) -> list[Flowable]:
     rows = [(str(i), item.kind, item.title, str(item.minutes)) for i, item in enumerate(data.agenda, start=1)]
     rows.append(("", "", "Total", str(sum(item.minutes for item in data.agenda))))
     widths = (10 * mm, 32 * mm, _WIDTH - 64 * mm, 22 * mm)
-    agenda = table(("#", "Kind", "Item", "Minutes"), rows, widths, numeric_from=4, wrap=True)
+    agenda = table(("#", "Kind", "Item", "Minutes"), rows, widths, numeric_from=3, wrap=True)
     return [paragraph("Agenda", "h1"), agenda]
 
 
@@ -174,10 +174,10 @@ def _votes(data: SessionMinutesData) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(30 * mm), paragraph("Votes held", "h1")]
     if not data.votes:
         return [*story, paragraph("No vote was held in this session.")]
-    header = ("Question", "Yes", "No", "Abstain", "Result", "Why")
-    rows = [(v.question, str(v.yes), str(v.no), str(v.abstain), _result(v), v.reason) for v in data.votes]
-    widths = (_WIDTH * 0.34, 12 * mm, 12 * mm, 16 * mm, 24 * mm, _WIDTH * 0.66 - 64 * mm)
-    return [*story, table(header, rows, widths, numeric_from=len(header), wrap=True)]
+    header = ("Question", "Result", "Why", "Yes", "No", "Abstain")
+    rows = [(v.question, _result(v), v.reason, str(v.yes), str(v.no), str(v.abstain)) for v in data.votes]
+    widths = (_WIDTH * 0.3, 24 * mm, _WIDTH * 0.7 - 64 * mm, 12 * mm, 12 * mm, 16 * mm)
+    return [*story, table(header, rows, widths, numeric_from=3, wrap=True)]
 
 
 def _result(vote: VoteHeld) -> str:
