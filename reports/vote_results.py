@@ -14,7 +14,7 @@ from reports.pdf import MARGIN, build_pdf, paragraph, table
 __all__ = ["AmendmentAdopted", "LogHead", "MeasureResult", "VoteResult", "VoteResultsData", "build_vote_results"]
 
 _WIDTH = A4[0] - 2 * MARGIN
-UNPUBLISHED = "not yet published"
+_UNPUBLISHED = "not yet published"
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,6 @@ def build_vote_results(data: VoteResultsData) -> bytes:
     return build_pdf(story, title=data.assembly, date=data.date, subject="Vote results")
 
 
-def _count(things: int, word: str) -> str:
-    return f"{things} {word}{'' if things == 1 else 's'}"
-
-
 def _summary(data: VoteResultsData) -> list[Flowable]:
     states = [m.state for m in data.measures]
     adopted, rejected = states.count("adopted"), states.count("rejected")
@@ -138,7 +134,7 @@ def _overview(data: VoteResultsData) -> list[Flowable]:
     for m in data.measures:
         last = m.votes[-1] if m.votes else None
         counts = (str(last.yes), str(last.no), str(last.abstain)) if last else ("–", "–", "–")
-        state = m.state if last is None or last.is_published else f"{m.state} ({UNPUBLISHED})"
+        state = m.state if last is None or last.is_published else f"{m.state} ({_UNPUBLISHED})"
         rows.append((str(m.number), m.title, m.route, state, *counts))
     header = ("#", "Measure", "Route", "Result", "Yes", "No", "Abstain")
     widths = (9 * mm, _WIDTH - 93 * mm, 22 * mm, 22 * mm, 12 * mm, 12 * mm, 16 * mm)
@@ -149,7 +145,8 @@ def _overview(data: VoteResultsData) -> list[Flowable]:
 def _measure(measure: MeasureResult) -> list[Flowable]:
     facts = " · ".join(part for part in (measure.group, f"route: {measure.route}", measure.state, f"text of version {measure.version}") if part)
     head = [CondPageBreak(50 * mm), paragraph(f"{measure.number}. {measure.title}", "h2"), paragraph(facts, "small"), Spacer(1, 1.5 * mm)]
-    story: list[Flowable] = [KeepTogether(head + _lines(measure.text)[:1]), *_lines(measure.text)[1:]]
+    first, *rest = _lines(measure.text)
+    story: list[Flowable] = [KeepTogether([*head, first]), *rest]  # the heading never ends a page alone
     if not measure.votes:
         story.append(paragraph("No vote on this measure was closed.", "small"))
     for vote in measure.votes:
@@ -176,11 +173,11 @@ def _lines(text: str) -> list[Flowable]:
 
 def _result(vote: VoteResult) -> str:
     result = "passed" if vote.passed else "failed"
-    return result if vote.is_published else f"{result} ({UNPUBLISHED})"
+    return result if vote.is_published else f"{result} ({_UNPUBLISHED})"
 
 
 def _vote_table(vote: VoteResult) -> Flowable:
-    closed = f"closed {vote.closed_at}; " + (f"published {vote.published_at}" if vote.published_at else UNPUBLISHED)
+    closed = f"closed {vote.closed_at}; " + (f"published {vote.published_at}" if vote.published_at else _UNPUBLISHED)
     rows = [
         ("Result", f"{_result(vote)}: {vote.reason}"),
         ("Counts", f"{vote.yes} yes, {vote.no} no, {vote.abstain} abstain ({vote.yes + vote.no + vote.abstain} cast)"),
