@@ -16,7 +16,10 @@ from itertools import accumulate
 
 from assembly_app.wording import tokens
 
-__all__ = ["Edit", "Followed", "Step", "apply_edits", "edits_between", "follow", "occurrences", "overlaps"]
+__all__ = ["LONG", "Edit", "Followed", "Step", "apply_edits", "edits_between", "follow", "occurrences", "overlaps"]
+
+
+LONG = 2_000  # words (with spaces and punctuation) beyond which difflib may skip the most frequent ones
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,25 @@ def apply_edits(text: str, edits: Step) -> str:
 
 
 def edits_between(old: str, new: str) -> list[Edit]:
-    """The word-level edits that turn `old` into `new` (difflib over words, spaces and punctuation), in order."""
+    """The word-level edits that turn `old` into `new` (difflib over words, spaces and punctuation), in order.
+    Only the stretch between the common beginning and end is compared: difflib takes time quadratic in it, and
+    an edit is usually local. Past LONG words, difflib may skip the most frequent ones when aligning: the edits
+    still turn `old` into `new`, but may be larger than needed, so a passage can be reported changed when it
+    was only near a change (a refusal to merge, never a wrong merge)."""
     a, b = tokens(old), tokens(new)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
     at = [0, *accumulate(len(token) for token in a)]
     edits = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=max(len(a_mid), len(b_mid)) > LONG)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "equal":
-            edits.append(Edit(at[i1], at[i2], "".join(b[j1:j2])))
+            edits.append(Edit(at[head + i1], at[head + i2], "".join(b_mid[j1:j2])))
     return edits
 
 

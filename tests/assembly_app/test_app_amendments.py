@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from assembly_app import amendments, measures, roster, votes
 from assembly_app.decisions import Base, Rule, Threshold
 from assembly_app.models import Amendment, AuditEntry, MeasureVersion, Vote
-from assembly_app.passages import Edit, Followed, apply_edits, follow, overlaps
+from assembly_app.passages import LONG, Edit, Followed, apply_edits, edits_between, follow, overlaps
 from conftest import login, make_test_app
 
 NOW = datetime(2026, 3, 1, 9, 30)
@@ -47,6 +47,21 @@ def test_a_touched_range_covers_what_replaced_it():
 def test_overlap_is_symmetric_and_counts_points_at_edges():
     assert overlaps(0, 4, 3, 6) and not overlaps(0, 3, 3, 6)
     assert overlaps(3, 3, 0, 3) and overlaps(0, 3, 3, 3) and overlaps(2, 2, 2, 2) and not overlaps(2, 2, 3, 3)
+
+
+@given(st.text("ab, .\n", max_size=40), st.text("ab, .\n", max_size=40))
+def test_the_edits_between_two_texts_turn_one_into_the_other(old, new):
+    edits = edits_between(old, new)
+    assert apply_edits(old, edits) == new
+    assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
+
+
+def test_a_long_text_changed_at_both_ends_leaves_its_middle_untouched():
+    old = " ".join(f"clause{i}" for i in range(LONG))  # past LONG tokens: difflib may skip frequent ones
+    new = "Preamble. " + old.replace("clause0 ", "").replace(f" clause{LONG - 1}", " and the end.")
+    middle = old.index("clause1000 clause1001")
+    followed = follow(middle, middle + len("clause1000 clause1001"), [edits_between(old, new)])
+    assert followed.touched_at is None and new[followed.start : followed.end] == "clause1000 clause1001"
 
 
 def _disjoint_edits(draw, text: str, *, keep_last: bool) -> list[Edit]:
