@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 from pdf_reading import pdf_text
 from reports import AmendmentAdopted, LogHead, MeasureResult, VoteResult, VoteResultsData, build_vote_results
@@ -141,3 +145,15 @@ def test_counts_are_right_aligned_in_their_columns(tmp_path):
     spans = [row.span(3) for row in rows if row]
     assert {len(row.group(3)) for row in rows if row} == {2, 3}  # two- and three-digit counts
     assert len({end for _, end in spans}) == 1 and len({start for start, _ in spans}) == 2
+
+
+def test_the_bytes_do_not_depend_on_the_process():
+    """Another interpreter, with another hash seed, writes the same bytes."""
+    script = (
+        "import sys; sys.path += ['tests/reports', 'tests']; from test_vote_results import results; "
+        "from reports import build_vote_results; sys.stdout.buffer.write(build_vote_results(results(30)))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = [subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")]
+    assert outputs[0] == outputs[1] == build_vote_results(results(30))
