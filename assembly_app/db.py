@@ -18,8 +18,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine; on SQLite every connection gets WAL journaling and enforced foreign keys, and
-    transactions that SQLAlchemy begins itself (see `_sqlite_begin`)."""
-    engine = create_engine(url, **options)
+    transactions that SQLAlchemy begins itself (see `_sqlite_begin`). A failed statement's message leaves out
+    its parameters (names, emails...), since the server logs it with the traceback."""
+    engine = create_engine(url, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
