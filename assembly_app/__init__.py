@@ -24,12 +24,14 @@ DEFAULTS: dict[str, Any] = {
     "CLOCK": lambda: datetime.now(UTC),
 }
 
+DRAIN_LIMIT = 64 * 1024 * 1024  # see _drain_upload
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Configuration (defaults, then the environment, then `config`), extensions and blueprints."""
     from assembly_app import commands, db, security
     from assembly_app.i18n import choose_language, t
-    from assembly_app.views import amendments, assemblies, attendance, audit, auth, groups, measures, reports, sessions, votes
+    from assembly_app.views import amendments, assemblies, attendance, audit, auth, groups, measures, reports, results, sessions, votes
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(DEFAULTS)
@@ -53,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     CSRFProtect(app)
     commands.init_app(app)
-    for blueprint in (auth.bp, assemblies.bp, sessions.bp, attendance.bp, groups.bp, measures.bp, amendments.bp, votes.bp, audit.bp, reports.bp):
+    for blueprint in (auth.bp, assemblies.bp, sessions.bp, attendance.bp, groups.bp, measures.bp, amendments.bp, votes.bp, results.bp, audit.bp, reports.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["t"] = t
 
@@ -83,12 +85,27 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
         code = 400
     messages = {403: "error.403", 404: "error.404", 400: "error.400", 429: "error.429"}
     if code == 413:
+        _drain_upload()
         message = t("error.413", limit=f"{current_app.config['MAX_CONTENT_LENGTH'] / 1024 / 1024:g}")
     elif code in messages:
         message = t(messages[code])
     else:
         message = error.description or error.name
     return render_template("error.html", code=code, message=message), code
+
+
+def _drain_upload() -> None:
+    """Read the rest of a refused upload before answering: a browser sends the whole body before it reads the
+    answer, and a server that closes the connection on unread data (gunicorn does) shows it a reset connection
+    instead of the 413 page. A body over DRAIN_LIMIT is not read; its sender gets the reset."""
+    from flask import request
+
+    left = request.content_length or 0
+    if left > DRAIN_LIMIT:
+        return
+    stream = request.environ["wsgi.input"]
+    while left > 0 and (chunk := stream.read(min(left, 1 << 16))):
+        left -= len(chunk)
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,11 +11,9 @@ from sqlalchemy.orm import Session
 
 from assembly_app import auditlog
 from assembly_app.models import AssemblySession, Attendance, Member
+from assembly_app.spreadsheets import csv_text, neutralise
 
 __all__ = ["AlreadyPresent", "AttendanceError", "SheetRow", "check_in", "find_members", "neutralise", "sheet", "sheet_csv", "undo_check_in"]
-
-# A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AttendanceError(Exception):
@@ -105,18 +101,13 @@ def sheet(session: AssemblySession) -> list[SheetRow]:
 
 def sheet_csv(session: AssemblySession) -> str:
     """The attendance sheet as CSV, cells that a spreadsheet would run as formulas made inert."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["session", "date", "seat", "id", "name", "present", "checked_in_at", "checked_in_by"])
-    for row in sheet(session):
-        at = "" if row.checked_in_at is None else row.checked_in_at.isoformat(timespec="seconds")
-        cells = [session.number, session.held_on.isoformat(), row.seat or "", row.person_id, row.name, "yes" if row.is_present else "no", at, row.checked_in_by]
-        writer.writerow([neutralise(str(cell)) for cell in cells])
-    return out.getvalue()
-
-
-def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    header = ["session", "date", "seat", "id", "name", "present", "checked_in_at", "checked_in_by"]
+    rows = (
+        [session.number, session.held_on.isoformat(), row.seat or "", row.person_id, row.name, "yes" if row.is_present else "no",
+         "" if row.checked_in_at is None else row.checked_in_at.isoformat(timespec="seconds"), row.checked_in_by]
+        for row in sheet(session)
+    )
+    return csv_text(header, rows)
 
 
 def _record(session: AssemblySession, member: Member) -> Attendance | None:

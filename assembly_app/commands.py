@@ -163,6 +163,23 @@ def _demo_measures(session: Session, assembly: Assembly) -> None:
     for member, choice in zip(voters, ["yes", "no", "yes", "yes", "abstain", "no", "yes", "yes", "no", "yes"]):
         votes.cast_ballot(session, vote, member, choice, now=_now())
     votes.close_vote(session, vote, actor="facilitator", now=_now())
+    votes.publish_result(session, vote, actor="organiser", now=_now())
+    _demo_free_votes(session, assembly, list(voters))
+
+
+def _demo_free_votes(session: Session, assembly: Assembly, voters: list[Member]) -> None:
+    """A free question voted with the codes and published; a show of hands entered by one account, confirmed by another."""
+    question = "Propose “110 km/h on motorways” by referendum?"
+    referendum = votes.create_vote(session, assembly, question=question, rule=Rule(Threshold.ABSOLUTE_MAJORITY, Base.CAST), is_secret=True, actor="organiser", now=_now())
+    votes.open_vote(session, referendum, actor="organiser", now=_now())
+    for member, choice in zip(voters, ["no", "no", "yes", "no", "abstain", "no", "yes", "no", "no"]):
+        votes.cast_ballot(session, referendum, member, choice, now=_now())
+    votes.close_vote(session, referendum, actor="organiser", now=_now())
+    votes.publish_result(session, referendum, actor="organiser", now=_now())
+    hands = votes.create_vote(session, assembly, question="Hold session 3 in Marseille?", rule=Rule(Threshold.SIMPLE_MAJORITY), method="analog", actor="facilitator", now=_now())
+    votes.open_vote(session, hands, actor="facilitator", now=_now())
+    votes.enter_totals(session, hands, 7, 3, 2, actor="facilitator", now=_now())
+    votes.confirm_totals(session, hands, actor="organiser", now=_now())
 
 
 def write_sample_draw(out: Path, seed: int, *, date: str) -> None:

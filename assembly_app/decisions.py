@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Base", "Decision", "Quorum", "Rule", "RuleError", "Threshold", "decide"]
+__all__ = ["Base", "Decision", "Quorum", "Rule", "RuleError", "Threshold", "decide", "describe"]
 
 
 class Threshold(str, Enum):
@@ -123,6 +123,18 @@ def decide(rule: Rule, yes: int, no: int, abstain: int, present: int, active: in
         assert rule.percentage is not None
         needed = max(1, -(-base * rule.percentage // 100))
     return Decision(yes >= needed, needed, yes, f"needed {needed} of {base} {label}, got {yes}")
+
+
+def describe(rule: Rule) -> str:
+    """The rule in words, e.g. "two thirds of votes cast; quorum: 6 members present"."""
+    if rule.threshold is Threshold.SIMPLE_MAJORITY:
+        words = "simple majority"
+    else:
+        share = {Threshold.ABSOLUTE_MAJORITY: "absolute majority", Threshold.TWO_THIRDS: "two thirds"}.get(rule.threshold, f"{rule.percentage} %")
+        words = f"{share} of {_BASE_LABELS[rule.base]}"
+    if rule.quorum is not None:
+        words += f"; quorum: {rule.quorum.minimum} members {rule.quorum.of}"
+    return words
 
 
 def _check_counts(**counts: int) -> None:

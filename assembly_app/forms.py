@@ -27,9 +27,9 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from assembly_app.models import AGENDA_KINDS, MEASURE_ROUTES, MEASURE_STATES, VOTE_CHOICES
+from assembly_app.models import AGENDA_KINDS, MEASURE_ROUTES, MEASURE_STATES, VOTE_CHOICES, VOTE_METHODS
 
-__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm", "VoteForm", "BallotForm", "AmendmentForm", "AmendmentActionForm", "AdmissibilityForm"]
+__all__ = ["LoginForm", "CodeForm", "ImportForm", "WithdrawForm", "ActionForm", "ReplaceForm", "SessionForm", "AgendaRowForm", "CheckInForm", "GroupNameForm", "GroupRemoveForm", "GroupsForm", "BalanceForm", "GroupReportForm", "MeasureForm", "MeasureStateForm", "VoteForm", "BallotForm", "AmendmentForm", "AmendmentActionForm", "AdmissibilityForm", "TotalsForm"]
 
 
 @functools.cache
@@ -186,6 +186,8 @@ class VoteForm(FlaskForm):
     measure = SelectField(choices=[""], validate_choice=False)
     session = SelectField(choices=[""], validate_choice=False)
     is_secret = BooleanField()
+    method = SelectField(choices=list(VOTE_METHODS), default="electronic")
+    show_tally = BooleanField()
     threshold = SelectField(choices=["simple_majority", "absolute_majority", "two_thirds", "percentage"])
     base = SelectField(choices=["cast_excluding_abstentions", "cast", "present", "active"])
     percentage = IntegerField(validators=[Optional(), NumberRange(min=1, max=100)])
@@ -195,3 +197,11 @@ class VoteForm(FlaskForm):
 
 class BallotForm(FlaskForm):
     choice = SelectField(choices=list(VOTE_CHOICES))
+
+
+class TotalsForm(FlaskForm):
+    """The totals of a vote by show of hands or on paper, as counted in the room."""
+
+    yes = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    no = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    abstain = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=100_000)])

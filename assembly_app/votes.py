@@ -1,6 +1,7 @@
 """Votes: declaring the decision rule while a vote is a draft, opening it (the rule locks, the voters and the
-counts of active and present members freeze), ballots (one per voter, enforced by the database), closing
-with the result and its reason. Every change is one audit entry; the caller commits."""
+counts of active and present members freeze), ballots (one per voter, enforced by the database), or for an
+analog vote (show of hands, paper) totals entered by one staff account and confirmed by another; closing
+with the result and its reason; publishing it. Every change is one audit entry; the caller commits."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from sqlalchemy.orm import Session
 
 from assembly_app import auditlog, measures
 from assembly_app.decisions import Base, Decision, Quorum, Rule, RuleError, decide
-from assembly_app.models import VOTE_CHOICES, Amendment, Assembly, AssemblySession, Attendance, Ballot, Measure, Member, Vote, Voter
+from assembly_app.models import VOTE_CHOICES, VOTE_METHODS, Amendment, Assembly, AssemblySession, Attendance, Ballot, Measure, Member, Vote, Voter
 
-__all__ = ["VoteError", "cast_ballot", "close_vote", "create_vote", "declare_rule", "has_voted", "open_vote", "progress", "rule_of", "tally"]
+__all__ = [
+    "VoteError", "cast_ballot", "close_vote", "confirm_totals", "create_vote", "declare_rule", "enter_totals", "has_voted", "open_vote",
+    "progress", "publish_result", "rule_of", "running_tally", "tally",
+]
 
 QUESTION_LENGTH = 300
 
@@ -36,15 +40,21 @@ def create_vote(
     amendment: Amendment | None = None,
     session: AssemblySession | None = None,
     is_secret: bool = False,
+    method: str = "electronic",
+    show_tally: bool = False,
     actor: str,
     now: datetime,
 ) -> Vote:
-    """A draft vote on `measure`, on `amendment` (to its measure), or on a free question, with its declared rule."""
+    """A draft vote on `measure`, on `amendment` (to its measure), or on a free question, with its declared rule.
+    `method` is "electronic" (members vote with their code) or "analog" (totals entered by staff); `show_tally`
+    lets members and staff see the running tally before the close."""
     question = question.strip()
     if not question:
         raise VoteError("a vote needs a question")
     if len(question) > QUESTION_LENGTH:
         raise VoteError(f"the question is {len(question)} characters long; at most {QUESTION_LENGTH}")
+    if method not in VOTE_METHODS:
+        raise VoteError(f"“{method}” is not a way of voting; choose {' or '.join(VOTE_METHODS)}")
     if amendment is not None:
         if measure is not None and measure.id != amendment.measure_id:
             raise VoteError("this amendment belongs to another measure")
@@ -52,11 +62,15 @@ def create_vote(
     for part, name in ((measure, "measure"), (session, "session")):
         if part is not None and part.assembly_id != assembly.id:
             raise VoteError(f"this {name} belongs to another assembly")
-    vote = Vote(assembly=assembly, measure=measure, amendment=amendment, session=session, question=question, is_secret=is_secret, state="draft", created_at=now)
+    vote = Vote(
+        assembly=assembly, measure=measure, amendment=amendment, session=session, question=question, is_secret=is_secret,
+        method=method, show_tally=show_tally, state="draft", created_at=now,
+    )
     _set_rule(vote, rule)
     db.add(vote)
     db.flush()
-    auditlog.append(db, at=now, actor=actor, action="vote.create", target=_target(vote), after={"question": question, "secret": is_secret, **_rule_fields(vote)})
+    after = {"question": question, "secret": is_secret, "method": method, "show_tally": show_tally, **_rule_fields(vote)}
+    auditlog.append(db, at=now, actor=actor, action="vote.create", target=_target(vote), after=after)
     return vote
 
 
@@ -103,7 +117,7 @@ def open_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> int:
     vote.present_count = len(voters)
     db.add_all(Voter(vote_id=vote.id, member_id=member.id) for member in voters)
     db.flush()
-    after = {"voters": len(voters), "active": vote.active_count, "present": vote.present_count, **_rule_fields(vote)}
+    after = {"voters": len(voters), "active": vote.active_count, "present": vote.present_count, "method": vote.method, "show_tally": vote.show_tally, **_rule_fields(vote)}
     auditlog.append(db, at=now, actor=actor, action="vote.open", target=_target(vote), before={"state": "draft"}, after=after)
     return len(voters)
 
@@ -115,6 +129,8 @@ def cast_ballot(db: Session, vote: Vote, member: Member, choice: str, *, now: da
         raise VoteError(f"“{choice}” is not a choice; vote yes, no or abstain")
     if vote.state != "open":
         raise VoteError("this vote is not open" if vote.state == "draft" else "this vote is closed; no ballot is accepted after the close")
+    if vote.method == "analog":
+        raise VoteError("this vote is held by show of hands or on paper in the room; it takes no ballot here")
     marked = db.execute(
         update(Voter).where(Voter.vote_id == vote.id, Voter.member_id == member.id, Voter.voted_at.is_(None)).values(voted_at=now)
     ).rowcount
@@ -145,12 +161,70 @@ def tally(db: Session, vote: Vote) -> dict[str, int]:
     return {choice: counts.get(choice, 0) for choice in VOTE_CHOICES}
 
 
+def running_tally(db: Session, vote: Vote) -> dict[str, int] | None:
+    """The tally of an open electronic vote, if its organiser allowed it to be seen before the close; else None."""
+    if vote.state != "open" or vote.method != "electronic" or not vote.show_tally:
+        return None
+    return tally(db, vote)
+
+
 def close_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decision:
     """Stop accepting ballots, count them and apply the locked rule; the result decides the amendment (adopted
     and merged, or rejected) or the measure (adopted or rejected) the vote was on."""
     if vote.state != "open":
         raise VoteError(f"only an open vote can be closed; this one is {vote.state}")
-    counts = tally(db, vote)
+    if vote.method == "analog":
+        raise VoteError("an analog vote closes when a second staff account confirms the totals entered")
+    return _close(db, vote, tally(db, vote), action="vote.close", actor=actor, now=now)
+
+
+def enter_totals(db: Session, vote: Vote, yes: int, no: int, abstain: int, *, actor: str, now: datetime) -> None:
+    """Record the totals of an analog vote (counted in the room); entering again before the confirmation
+    replaces them. They count only once another staff account confirms them."""
+    if vote.method != "analog":
+        raise VoteError("totals are entered only for a vote by show of hands or on paper; members vote on this one with their code")
+    if vote.state != "open":
+        raise VoteError(f"totals are entered while the vote is open; this one is {vote.state}")
+    counts = {"yes": yes, "no": no, "abstain": abstain}
+    for choice, count in counts.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise VoteError(f"the number of {choice} votes must be a whole number, 0 or more (got {count!r})")
+    voters = vote.present_count or 0
+    if sum(counts.values()) > voters:
+        raise VoteError(f"{sum(counts.values())} votes entered but only {voters} members may vote in this vote")
+    before = _entry(vote)
+    vote.yes, vote.no, vote.abstain = yes, no, abstain
+    vote.entered_by, vote.entered_at = actor, now
+    db.flush()
+    auditlog.append(db, at=now, actor=actor, action="vote.enter", target=_target(vote), before=before, after=_entry(vote))
+
+
+def confirm_totals(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decision:
+    """A second staff account confirms the totals entered: the vote closes with them, as close_vote would."""
+    if vote.method != "analog" or vote.state != "open":
+        raise VoteError("only the entered totals of an open analog vote can be confirmed")
+    if vote.entered_by is None:
+        raise VoteError("no totals have been entered yet")
+    if actor == vote.entered_by:
+        raise VoteError(f"the totals were entered by {actor}; another organiser or facilitator must confirm them")
+    vote.confirmed_by = actor
+    counts = {"yes": vote.yes or 0, "no": vote.no or 0, "abstain": vote.abstain or 0}
+    return _close(db, vote, counts, action="vote.confirm", actor=actor, now=now, entered_by=vote.entered_by, confirmed_by=actor)
+
+
+def publish_result(db: Session, vote: Vote, *, actor: str, now: datetime) -> None:
+    """Show a closed vote's result to the members and on the published results."""
+    if vote.state != "closed":
+        raise VoteError(f"only the result of a closed vote can be published; this one is {vote.state}")
+    if vote.published_at is not None:
+        raise VoteError(f"this result was already published on {vote.published_at:%Y-%m-%d %H:%M} UTC")
+    vote.published_at = now
+    db.flush()
+    auditlog.append(db, at=now, actor=actor, action="vote.publish", target=_target(vote), before={"published": False}, after={"published": True, "passed": vote.passed, "reason": vote.reason})
+
+
+def _close(db: Session, vote: Vote, counts: dict[str, int], *, action: str, actor: str, now: datetime, **noted: str) -> Decision:
+    """Apply the locked rule to `counts`, store the result, and settle what the vote was on."""
     try:
         decision = decide(rule_of(vote), counts["yes"], counts["no"], counts["abstain"], vote.present_count or 0, vote.active_count or 0)
     except RuleError as wrong:  # more ballots than members present: the stored counts contradict each other
@@ -159,7 +233,8 @@ def close_vote(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decisio
     vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
     vote.passed, vote.reason = decision.passed, decision.reason
     db.flush()
-    auditlog.append(db, at=now, actor=actor, action="vote.close", target=_target(vote), before={"state": "open"}, after={**counts, "passed": decision.passed, "reason": decision.reason})
+    after = {**counts, **noted, "passed": decision.passed, "reason": decision.reason}
+    auditlog.append(db, at=now, actor=actor, action=action, target=_target(vote), before={"state": "open"}, after=after)
     _settle(db, vote, decision.passed, actor=actor, now=now)
     return decision
 
@@ -181,6 +256,12 @@ def _set_rule(vote: Vote, rule: Rule) -> None:
 
 def _rule_fields(vote: Vote) -> dict[str, object]:
     return {"threshold": vote.threshold, "base": vote.base, "percentage": vote.percentage, "quorum_of": vote.quorum_of, "quorum_minimum": vote.quorum_minimum}
+
+
+def _entry(vote: Vote) -> dict[str, object] | None:
+    if vote.entered_by is None:
+        return None
+    return {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain, "entered_by": vote.entered_by}
 
 
 def _target(vote: Vote) -> str:

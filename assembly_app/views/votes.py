@@ -1,4 +1,5 @@
-"""Votes: staff declare a vote and its rule, open and close it; members cast their ballot with their voting code."""
+"""Votes: staff declare a vote and its rule, open and close it, enter and confirm the totals of an analog vote,
+publish the result; members cast their ballot with their voting code."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from assembly_app import votes
 from assembly_app.access import current_member, current_user, now, requires
 from assembly_app.db import get_db
 from assembly_app.decisions import Quorum, Rule, RuleError
-from assembly_app.forms import ActionForm, BallotForm, VoteForm
+from assembly_app.forms import ActionForm, BallotForm, TotalsForm, VoteForm
 from assembly_app.i18n import t
 from assembly_app.models import Assembly, Measure, Vote
 from assembly_app.views import EDITORS, STAFF, get_assembly
@@ -40,7 +41,8 @@ def create(assembly_id: int) -> tuple[str, int] | Response:
         try:
             vote = votes.create_vote(
                 get_db(), assembly, question=form.question.data or "", rule=_rule(form), measure=_pick(measures, form.measure.data),
-                session=_pick(assembly.sessions, form.session.data), is_secret=form.is_secret.data, actor=current_user().username, now=now(),
+                session=_pick(assembly.sessions, form.session.data), is_secret=form.is_secret.data, method=form.method.data,
+                show_tally=form.show_tally.data, actor=current_user().username, now=now(),
             )
         except (votes.VoteError, RuleError) as refused:
             get_db().rollback()
@@ -72,6 +74,31 @@ def close(assembly_id: int, vote_id: int) -> tuple[str, int] | Response:
     return _act(vote, lambda: votes.close_vote(get_db(), vote, actor=current_user().username, now=now()), "votes.closed")
 
 
+@bp.route(f"{PREFIX}/<int:vote_id>/totals", methods=["POST"])
+@requires(*EDITORS)
+def totals(assembly_id: int, vote_id: int) -> tuple[str, int] | Response:
+    """An analog vote's totals as counted in the room; they count once another staff account confirms them."""
+    vote, form = _vote(assembly_id, vote_id), TotalsForm()
+    if not form.validate_on_submit():
+        return _page(vote, t("votes.totals_invalid"), totals=form), 400
+    counts = form.yes.data, form.no.data, form.abstain.data
+    return _act(vote, lambda: votes.enter_totals(get_db(), vote, *counts, actor=current_user().username, now=now()), "votes.entered", totals=form)
+
+
+@bp.route(f"{PREFIX}/<int:vote_id>/confirm", methods=["POST"])
+@requires(*EDITORS)
+def confirm(assembly_id: int, vote_id: int) -> tuple[str, int] | Response:
+    vote = _vote(assembly_id, vote_id)
+    return _act(vote, lambda: votes.confirm_totals(get_db(), vote, actor=current_user().username, now=now()), "votes.confirmed")
+
+
+@bp.route(f"{PREFIX}/<int:vote_id>/publish", methods=["POST"])
+@requires("organiser")
+def publish(assembly_id: int, vote_id: int) -> tuple[str, int] | Response:
+    vote = _vote(assembly_id, vote_id)
+    return _act(vote, lambda: votes.publish_result(get_db(), vote, actor=current_user().username, now=now()), "votes.published")
+
+
 @bp.route("/member/votes/<int:vote_id>", methods=["GET", "POST"])
 def ballot(vote_id: int) -> tuple[str, int] | Response:
     """A member's ballot: the question, the choices while the vote is open, then whether their ballot was counted."""
@@ -97,7 +124,8 @@ def ballot(vote_id: int) -> tuple[str, int] | Response:
     elif form.is_submitted():
         error = t("votes.choose")
     voted = votes.has_voted(get_db(), vote, member)
-    return render_template("member_vote.html", vote=vote, form=form, error=error, voted=voted), 400 if error else 200
+    running = votes.running_tally(get_db(), vote)
+    return render_template("member_vote.html", vote=vote, form=form, error=error, voted=voted, running=running), 400 if error else 200
 
 
 def _votes_of(assembly: Assembly) -> list[Vote]:
@@ -111,18 +139,23 @@ def _vote(assembly_id: int, vote_id: int) -> Vote:
     return vote
 
 
-def _page(vote: Vote, error: str | None = None) -> str:
-    return render_template("vote.html", assembly=vote.assembly, vote=vote, rule=votes.rule_of(vote), form=ActionForm(), progress=votes.progress(get_db(), vote), error=error)
+def _page(vote: Vote, error: str | None = None, totals: TotalsForm | None = None) -> str:
+    if totals is None:
+        totals = TotalsForm(data={"yes": vote.yes, "no": vote.no, "abstain": vote.abstain} if vote.entered_by else None)
+    return render_template(
+        "vote.html", assembly=vote.assembly, vote=vote, rule=votes.rule_of(vote), form=ActionForm(), totals=totals, progress=votes.progress(get_db(), vote),
+        running=votes.running_tally(get_db(), vote), error=error,
+    )
 
 
-def _act(vote: Vote, change: Callable[[], object], done: str) -> tuple[str, int] | Response:
+def _act(vote: Vote, change: Callable[[], object], done: str, totals: TotalsForm | None = None) -> tuple[str, int] | Response:
     if not ActionForm().validate_on_submit():
-        return _page(vote, t("error.400")), 400
+        return _page(vote, t("error.400"), totals), 400
     try:
         change()
     except votes.VoteError as refused:
         get_db().rollback()
-        return _page(vote, refused.reason), 400
+        return _page(vote, refused.reason, totals), 400
     get_db().commit()
     flash(t(done), "done")
     return redirect(url_for("votes.show", assembly_id=vote.assembly_id, vote_id=vote.id))

@@ -137,10 +137,14 @@ def test_bad_votes_are_refused_with_a_reason(engine, draw_folder):
 
 
 class VoteLifeCycle(RuleBasedStateMachine):
-    """Open → ballots (some duplicates, some from non-voters) → close → late ballots, on a fresh SQLite file."""
+    """Open → ballots (some duplicates, some from non-voters), or for an analog vote totals entered and confirmed
+    (sometimes by the same account) → close → late ballots → publish, on a fresh SQLite file."""
 
-    @initialize(size=st.integers(1, 8), outsiders=st.integers(0, 2), secret=st.booleans(), rule=st.sampled_from([TWO_THIRDS, Rule(Threshold.SIMPLE_MAJORITY), Rule(Threshold.PERCENTAGE, Base.ACTIVE, 60)]))
-    def open(self, size, outsiders, secret, rule):
+    @initialize(
+        size=st.integers(1, 8), outsiders=st.integers(0, 2), secret=st.booleans(), method=st.sampled_from(["electronic", "analog"]),
+        rule=st.sampled_from([TWO_THIRDS, Rule(Threshold.SIMPLE_MAJORITY), Rule(Threshold.PERCENTAGE, Base.ACTIVE, 60)]),
+    )
+    def open(self, size, outsiders, secret, method, rule):
         self.folder = tempfile.TemporaryDirectory()
         self.engine = make_engine(f"sqlite:///{Path(self.folder.name) / 'votes.sqlite3'}")
         Tables.metadata.create_all(self.engine)
@@ -149,12 +153,13 @@ class VoteLifeCycle(RuleBasedStateMachine):
         statuses = ["active"] * size + ["withdrawn"] * outsiders
         assembly.members = [Member(person_id=f"P{i}", status=status, row=i, features={}, contact={}) for i, status in enumerate(statuses)]
         self.db.add(assembly)
-        self.vote = votes.create_vote(self.db, assembly, question="Q?", rule=rule, is_secret=secret, actor="fred", now=NOW)
-        votes.open_vote(self.db, self.vote, actor="fred", now=NOW)
+        self.vote = votes.create_vote(self.db, assembly, question="Q?", rule=rule, is_secret=secret, method=method, actor="fred", now=NOW)
+        self.voters = votes.open_vote(self.db, self.vote, actor="fred", now=NOW)
         self.db.commit()
         self.members = assembly.members
         self.accepted: set[int] = set()
-        self.closed = False
+        self.entered: tuple[str, int] | None = None  # who entered the analog totals, and their sum
+        self.closed = self.published = False
 
     @rule(index=st.integers(0, 9), choice=st.sampled_from(["yes", "no", "abstain"]))
     def ballot(self, index, choice):
@@ -163,20 +168,61 @@ class VoteLifeCycle(RuleBasedStateMachine):
             votes.cast_ballot(self.db, self.vote, member, choice, now=NOW)
         except votes.VoteError:
             self.db.rollback()
-            assert self.closed or member.id in self.accepted or member.status != "active"
+            assert self.closed or self.vote.method == "analog" or member.id in self.accepted or member.status != "active"
         else:
             self.db.commit()
-            assert not self.closed and member.id not in self.accepted and member.status == "active"
+            assert not self.closed and self.vote.method == "electronic" and member.id not in self.accepted and member.status == "active"
             self.accepted.add(member.id)
+
+    @rule(yes=st.integers(0, 3), no=st.integers(0, 3), abstain=st.integers(0, 2), by=st.sampled_from(["fred", "gaby"]))
+    def enter(self, yes, no, abstain, by):
+        try:
+            votes.enter_totals(self.db, self.vote, yes, no, abstain, actor=by, now=NOW)
+        except votes.VoteError:
+            self.db.rollback()
+            assert self.closed or self.vote.method == "electronic" or yes + no + abstain > self.voters
+        else:
+            self.db.commit()
+            assert not self.closed and self.vote.method == "analog" and yes + no + abstain <= self.voters
+            self.entered = (by, yes + no + abstain)
+
+    @rule(by=st.sampled_from(["fred", "gaby"]))
+    def confirm(self, by):
+        try:
+            votes.confirm_totals(self.db, self.vote, actor=by, now=NOW)
+        except votes.VoteError:
+            self.db.rollback()
+            assert self.closed or self.entered is None or self.entered[0] == by
+        else:
+            self.db.commit()
+            assert not self.closed and self.entered is not None and self.entered[0] != by
+            assert self.vote.yes + self.vote.no + self.vote.abstain == self.entered[1]
+            self.closed = True
 
     @precondition(lambda self: not self.closed)
     @rule()
     def close(self):
+        if self.vote.method == "analog":
+            with pytest.raises(votes.VoteError, match="a second staff account confirms"):
+                votes.close_vote(self.db, self.vote, actor="fred", now=NOW)
+            return
         decision = votes.close_vote(self.db, self.vote, actor="fred", now=NOW)
         self.db.commit()
         self.closed = True
         assert decision.passed == (decision.got >= decision.needed)
         assert self.vote.yes + self.vote.no + self.vote.abstain == len(self.accepted)
+
+    @rule()
+    def publish(self):
+        try:
+            votes.publish_result(self.db, self.vote, actor="fred", now=NOW)
+        except votes.VoteError:
+            self.db.rollback()
+            assert not self.closed or self.published
+        else:
+            self.db.commit()
+            assert self.closed and not self.published
+            self.published = True
 
     @invariant()
     def one_ballot_per_voter_and_never_more_than_the_voters(self):
@@ -185,7 +231,15 @@ class VoteLifeCycle(RuleBasedStateMachine):
         ballots = self.db.scalar(select(func.count()).select_from(Ballot))
         voters = self.db.scalar(select(func.count()).select_from(Voter))
         voted = self.db.scalar(select(func.count()).select_from(Voter).where(Voter.voted_at.is_not(None)))
-        assert ballots == voted == len(self.accepted) <= voters
+        assert ballots == voted == len(self.accepted) <= voters == self.voters
+        if self.vote.yes is not None:
+            assert self.vote.yes + self.vote.no + self.vote.abstain <= voters
+
+    @invariant()
+    def only_a_closed_result_is_published(self):
+        if hasattr(self, "vote"):
+            assert (self.vote.published_at is not None) == self.published and (self.vote.state == "closed") == self.closed
+            assert not self.published or self.closed
 
     def teardown(self):
         if hasattr(self, "db"):
@@ -227,6 +281,12 @@ def test_members_vote_from_their_own_sessions_and_see_the_result_after_the_close
     assert result in staff.get(url).get_data(as_text=True) and "Not passed" in staff.get(url).get_data(as_text=True)
     closed = members[-1].post(f"/member/votes/{vote_id}", data={"choice": "yes"})
     assert closed.status_code == 400 and "no ballot is accepted after the close" in closed.get_data(as_text=True)
+    page = members[-1].get(f"/member/votes/{vote_id}").get_data(as_text=True)
+    assert "closed, result not yet published" in page and result not in page
+    organiser = demo.test_client()
+    login(organiser, "organiser")
+    assert staff.post(url + "/publish").status_code == 403  # publishing is the organiser's
+    assert organiser.post(url + "/publish").status_code == 302
     assert result in members[-1].get(f"/member/votes/{vote_id}").get_data(as_text=True)
 
 
