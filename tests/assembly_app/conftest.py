@@ -59,6 +59,16 @@ def engine(request, tmp_path):
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def launcher():
+    """Starts gunicorn masters for the tests that serve the app over HTTP; it imports the app once for all."""
+    from served_app import Launcher
+
+    launcher = Launcher()
+    yield launcher
+    launcher.close()
+
+
 def make_test_app(tmp_path: Path, **config):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "SECRET_KEY": "test", "CLOCK": lambda: FIXED_NOW, **config})
     return app

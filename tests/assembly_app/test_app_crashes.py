@@ -30,19 +30,12 @@ from sqlalchemy.orm import Session
 from assembly_app import auditlog
 from assembly_app.db import make_engine
 from assembly_app.models import AuditEntry, Ballot, Member, Voter
-from served_app import Browser, Launcher, Server, database, import_assembly, open_vote
+from served_app import Browser, Server, database, import_assembly, open_vote
 
 TRIALS = {kind: int(os.environ.get("CRASH_TRIALS", default)) for kind, default in (("sqlite", "3"), ("postgresql", "1"))}
 SEED = int(os.environ.get("CRASH_SEED", "8"))
 MEMBERS = 30
 ALREADY = "already voted"
-
-
-@pytest.fixture(scope="module")
-def launcher():
-    launcher = Launcher()
-    yield launcher
-    launcher.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
