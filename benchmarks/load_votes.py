@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import statistics
 import sys
@@ -130,7 +131,7 @@ def run(kind: str, members: int, workers: int, spread: float, seed: int) -> dict
         tally = Tally()
         try:
             warm_up(server.port, next(iter(codes.values())), vote_id, workers)
-            warm = len(server.request_seconds())
+            warm, cpu = len(server.request_seconds()), server.cpu_seconds()
             crowd = [
                 threading.Thread(target=member, args=(server.port, code, vote_id, rng.choice(("yes", "no", "abstain")), rng.uniform(0, spread), tally))
                 for code in codes.values()
@@ -139,6 +140,7 @@ def run(kind: str, members: int, workers: int, spread: float, seed: int) -> dict
                 thread.start()
             for thread in crowd:
                 thread.join()
+            cpu = server.cpu_seconds() - cpu
         finally:
             server.stop()
         served = server.request_seconds()[warm:]
@@ -163,6 +165,7 @@ def run(kind: str, members: int, workers: int, spread: float, seed: int) -> dict
         "p95 (ms)": f"{cuts[94] * 1000:.0f}",
         "p99 (ms)": f"{cuts[98] * 1000:.0f}",
         "worker p50/p95 (ms)": f"{worker[49] * 1000:.0f} / {worker[94] * 1000:.0f}",
+        "CPU/request (ms)": f"{cpu / len(served) * 1000:.1f}",
         "ballots stored": stored,
         "acknowledged": tally.acknowledged,
         "duplicates refused": tally.refused,
@@ -181,7 +184,7 @@ def main() -> int:
     parser.add_argument("--spread", type=float, default=8.0, help="members start at random moments in the first SPREAD seconds (0: all at once)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    rows = []
+    rows, load = [], os.getloadavg()[0]
     for kind in args.databases.split(","):
         print(f"running {kind}...", file=sys.stderr)
         rows.append(run(kind, args.members, args.workers, args.spread, args.seed))
@@ -191,6 +194,7 @@ def main() -> int:
     for row in rows:
         print("| " + " | ".join(str(row[name]) for name in columns) + " |")
     met = all(row["ballots stored"] == args.members and row["5xx"] == 0 and row["conn. errors"] == 0 and row["_p95"] < 0.3 and row["chain"] == "ok" for row in rows)
+    print(f"{os.cpu_count()} cores; load average (1 min) {load:.1f} before, {os.getloadavg()[0]:.1f} after.")
     print(f"Targets ({args.members} ballots, 0 server errors, p95 < 300 ms): {'met' if met else 'NOT met'}")
     return 0 if met else 1
 

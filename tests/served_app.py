@@ -180,6 +180,19 @@ class Server:
             time.sleep(0.05)
         raise RuntimeError(f"gunicorn still listens on {self.port} {timeout} s after signal {number}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) used so far by the running master and its workers, read from Linux's /proc."""
+        assert self.pid is not None
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[2]) == self.pid:  # in the master's process group
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def request_seconds(self) -> list[float]:
         """How long the workers took over each request, from the access log."""
         return [float(line.split()[-1]) for line in self.output().splitlines() if line.startswith("access ")]
