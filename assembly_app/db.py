@@ -39,6 +39,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Writers queue for the write lock. The driver's 5 s wait was too short when 150 members voted at once
+    # (each ballot twice) on a busy machine: some duplicates got a 500 instead of "already voted".
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
