@@ -233,11 +233,11 @@ class Measure(Base):
     assembly: Mapped[Assembly] = relationship()
     group: Mapped[WorkingGroup | None] = relationship()
     versions: Mapped[list[MeasureVersion]] = relationship(back_populates="measure", order_by="MeasureVersion.number")
+    amendments: Mapped[list[Amendment]] = relationship(back_populates="measure", order_by="Amendment.number")
 
     @property
     def current(self) -> MeasureVersion:
         return self.versions[-1]
-    amendments: Mapped[list[Amendment]] = relationship(back_populates="measure", order_by="Amendment.number")
 
 
 class MeasureVersion(Base):
