@@ -75,7 +75,8 @@ def create_user(username: str, role: str, password: str) -> None:
 def demo(seed: int, draw: Path | None) -> None:
     """Draw a panel of 12 from sample_data/small (or take --draw), import it, create demo accounts, member codes,
     sessions, the five working groups with a balanced assignment, the attendance of the first session, and two
-    measures (one edited once, one put to a vote by the members present at session 1 and decided)."""
+    measures (one edited once and amended three times, one put to a vote by the members present at session 1 and
+    decided)."""
     db.upgrade(current_app.extensions["engine"])
     with _session() as session, tempfile.TemporaryDirectory() as folder:
         if session.scalar(select(User).limit(1)) is not None:
