@@ -357,11 +357,15 @@ def test_the_demo_measure_shows_its_amendments_both_merged_and_one_inadmissible(
     assert "<del>low-income</del><ins>low- and middle-income</ins>" in page and "Reason: Gas boilers are the subject" in page
     assert "Propose an amendment" not in page
     assert client.post("/assemblies/1/measures/1/amendments/new", data={"passage": "homes"}).status_code == 403
+    french = _text(client.get("/assemblies/1/measures/1/amendments/3?lang=fr"))
+    assert "Amendement 3" in french and "irrecevable" in french and "Exposé des motifs" in french and "Enregistrer la décision" not in french
 
 
 def test_a_member_proposes_with_their_code_names_the_occurrence_and_withdraws_their_amendment(demo):
     client, author = _member_client(demo)
     assert "Renovate every home by 2040" in _text(client.get("/member/measures"))
+    assert "Intégré dans la version 3." in _text(client.get("/member/measures/1?lang=fr"))
+    client.get("/member/measures?lang=en")
     form = _text(client.get("/member/measures/1/amendments/new"))
     assert "Text of version 4" in form and DEMO_V4 in form
     fields = {"version": "4", "passage": "homes", "kind": "replace", "replacement": "dwellings", "rationale": "Clearer."}
