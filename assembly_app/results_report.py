@@ -12,20 +12,14 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from assembly_app.decisions import Base, Rule, Threshold
+from assembly_app.decisions import describe
 from assembly_app.models import Amendment, Assembly, AuditEntry, Measure, Vote, Voter
 from assembly_app.votes import rule_of
 from reports import AmendmentAdopted, LogHead, MeasureResult, VoteResult, VoteResultsData, build_vote_results
 
-__all__ = ["VERIFY_COMMAND", "results_data", "results_pdf", "rule_words"]
+__all__ = ["VERIFY_COMMAND", "results_data", "results_pdf"]
 
 VERIFY_COMMAND = "flask --app assembly_app verify-log --entry {seq}"
-_BASES = {
-    Base.CAST_EXCLUDING_ABSTENTIONS: "votes cast excluding abstentions",
-    Base.CAST: "votes cast",
-    Base.PRESENT: "members present",
-    Base.ACTIVE: "active members",
-}
 
 
 def results_data(db: Session, assembly: Assembly) -> VoteResultsData:
@@ -64,23 +58,11 @@ def results_pdf(db: Session, assembly: Assembly) -> bytes:
     return build_vote_results(results_data(db, assembly))
 
 
-def rule_words(rule: Rule) -> str:
-    """The rule in words: "two thirds of votes cast; quorum: at least 76 members present"."""
-    if rule.threshold is Threshold.SIMPLE_MAJORITY:
-        words = "simple majority: more yes than no"
-    else:
-        share = {Threshold.ABSOLUTE_MAJORITY: "absolute majority", Threshold.TWO_THIRDS: "two thirds"}.get(rule.threshold, f"at least {rule.percentage}%")
-        words = f"{share} of {_BASES[rule.base]}"
-    if rule.quorum is not None:
-        words += f"; quorum: at least {rule.quorum.minimum} members {rule.quorum.of}"
-    return words
-
-
 def _vote_result(vote: Vote, voters: int) -> VoteResult:
     assert vote.closed_at is not None
     return VoteResult(
         question=vote.question, yes=vote.yes or 0, no=vote.no or 0, abstain=vote.abstain or 0, voters=voters,
-        present=vote.present_count or 0, active=vote.active_count or 0, rule=rule_words(rule_of(vote)), passed=bool(vote.passed),
+        present=vote.present_count or 0, active=vote.active_count or 0, rule=describe(rule_of(vote)), passed=bool(vote.passed),
         reason=vote.reason or "", closed_at=_time(vote.closed_at), published_at=None if vote.published_at is None else _time(vote.published_at),
     )
 

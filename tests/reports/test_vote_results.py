@@ -15,7 +15,7 @@ from test_session_minutes import page_count
 
 HEAD = LogHead(2318, "9f2c" + "ab" * 30, "2026-06-21T16:40:12")
 VERIFY = "flask --app assembly_app verify-log --entry 2318"
-RULE = "two thirds of votes cast; quorum: at least 76 members present"
+RULE = "two thirds of votes cast; quorum: 76 members present"
 
 
 def vote(yes: int, no: int, abstain: int, *, question: str = "Adopter la mesure ?", published: bool = True) -> VoteResult:
@@ -78,7 +78,7 @@ def test_each_measure_shows_its_text_counts_rule_and_reason(tmp_path):
     assert re.search(r"Result\s+passed: needed 89 of 133 votes cast, got 100", detail)
     assert re.search(r"Counts\s+100 yes, 20 no, 13 abstain \(133 cast\)", detail)
     assert re.search(r"Voters\s+141 frozen when the vote opened; 141 present, 150 active members", detail)
-    assert "two thirds of votes cast; quorum: at least 76 members present" in detail
+    assert "two thirds of votes cast; quorum: 76 members present" in detail
 
 
 def test_adopted_amendments_give_the_passage_before_and_after_and_how(tmp_path):
