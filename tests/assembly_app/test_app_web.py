@@ -155,3 +155,12 @@ def test_bad_uploads_say_what_is_wrong_and_store_nothing(demo, draw_folder):
     page = response.data.decode()
     assert response.status_code == 400 and "selected.csv, row 2, column &#39;territory&#39;" in page and "suburban" in page
     assert _stored(demo) == before
+
+
+def test_the_sixth_wrong_voting_code_within_15_minutes_gets_429(demo):
+    client = demo.test_client()
+    for attempt in range(5):
+        response = client.post("/member", data={"code": f"WRONGCODE{attempt}"})
+        assert response.status_code == 200 and b"This code is not valid" in response.data
+    assert client.post("/member", data={"code": "WRONGCODE5"}).status_code == 429
+    assert client.post("/member", data={"code": next(iter(demo.member_codes.values()))}).status_code == 429
