@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import SAMPLE, expect, log_in
+from conftest import PHONE, SAMPLE, expect, log_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -144,3 +144,10 @@ def test_a_measure_is_amended_voted_by_20_members_published_and_exported(new_pag
     ]
     assert ours[1]["rule"] == "absolute majority of votes cast" and ours[1]["reason"] == reason and ours[1]["published_at"]
     assert ours[0]["published_at"] == ""  # the amendment's result was not published
+
+    phone = new_page(**PHONE)
+    log_in(phone, "auditor")
+    for path in ("/assemblies/1/results", f"{measure_url}/results", ballot.replace("/member/votes/", "/assemblies/1/votes/")):
+        phone.goto(path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide on a 375 px phone"  # tables scroll inside their own box
