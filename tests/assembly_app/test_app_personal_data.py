@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from assembly_app import sessions
 from assembly_app.db import make_engine
-from assembly_app.models import Member
+from assembly_app.models import Assembly, Member
 from conftest import login
 from pdf_reading import pdf_text
 from sortition.cli import cli
@@ -87,7 +87,7 @@ def test_canaries_stay_where_they_belong(demo, tmp_path, caplog):
     with Session(demo.extensions["engine"]) as db:
         members = db.scalars(select(Member).where(Member.assembly_id == assembly, Member.status == "active").order_by(Member.seat)).all()
         leaving = members[0].id
-        session = sessions.create_session(db, db.get(type(members[0].assembly), assembly), held_on=date(2026, 4, 4), place="Paris", actor="facilitator", now=datetime(2026, 3, 1))
+        session = sessions.create_session(db, db.get(Assembly, assembly), held_on=date(2026, 4, 4), place="Paris", actor="facilitator", now=datetime(2026, 3, 1))
         db.commit()
         number = session.number
     assert organiser.post(f"{base}/members/{leaving}/withdraw", data={"on": "2026-03-01", "reason": "moved away"}).status_code == 302
