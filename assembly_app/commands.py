@@ -180,7 +180,7 @@ def _demo_free_votes(session: Session, assembly: Assembly, voters: list[Member])
     hands = votes.create_vote(session, assembly, question="Hold session 3 in Marseille?", rule=Rule(Threshold.SIMPLE_MAJORITY), method="analog", actor="facilitator", now=_now())
     votes.open_vote(session, hands, actor="facilitator", now=_now())
     votes.enter_totals(session, hands, 7, 3, 2, actor="facilitator", now=_now())
-    votes.confirm_totals(session, hands, actor="organiser", now=_now())
+    votes.confirm_totals(session, hands, (7, 3, 2), actor="organiser", now=_now())
 
 
 def write_sample_draw(out: Path, seed: int, *, date: str) -> None:

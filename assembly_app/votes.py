@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Update, func, select, update
 from sqlalchemy.orm import Session
 
 from assembly_app import auditlog, measures
@@ -20,6 +20,7 @@ __all__ = [
 ]
 
 QUESTION_LENGTH = 300
+_MOMENT_AGO = "someone else changed this vote a moment ago (closed it, entered or published its result); reload the page"
 
 
 class VoteError(Exception):
@@ -193,23 +194,24 @@ def enter_totals(db: Session, vote: Vote, yes: int, no: int, abstain: int, *, ac
     if sum(counts.values()) > voters:
         raise VoteError(f"{sum(counts.values())} votes entered but only {voters} members may vote in this vote")
     before = _entry(vote)
-    vote.yes, vote.no, vote.abstain = yes, no, abstain
-    vote.entered_by, vote.entered_at = actor, now
-    db.flush()
+    entered = {"yes": yes, "no": no, "abstain": abstain, "entered_by": actor, "entered_at": now}
+    _change(db, vote, update(Vote).where(Vote.id == vote.id, Vote.state == "open").values(**entered))
     auditlog.append(db, at=now, actor=actor, action="vote.enter", target=_target(vote), before=before, after=_entry(vote))
 
 
-def confirm_totals(db: Session, vote: Vote, *, actor: str, now: datetime) -> Decision:
-    """A second staff account confirms the totals entered: the vote closes with them, as close_vote would."""
+def confirm_totals(db: Session, vote: Vote, seen: tuple[int, int, int], *, actor: str, now: datetime) -> Decision:
+    """A second staff account confirms the totals it read, `seen` (yes, no, abstain): the vote closes with them,
+    as close_vote would. Totals entered again since they were read are not confirmed."""
     if vote.method != "analog" or vote.state != "open":
         raise VoteError("only the entered totals of an open analog vote can be confirmed")
     if vote.entered_by is None:
         raise VoteError("no totals have been entered yet")
     if actor == vote.entered_by:
         raise VoteError(f"the totals were entered by {actor}; another organiser or facilitator must confirm them")
-    vote.confirmed_by = actor
-    counts = {"yes": vote.yes or 0, "no": vote.no or 0, "abstain": vote.abstain or 0}
-    return _close(db, vote, counts, action="vote.confirm", actor=actor, now=now, entered_by=vote.entered_by, confirmed_by=actor)
+    if seen != (vote.yes, vote.no, vote.abstain):
+        raise VoteError(f"the totals were entered again since you read them: now yes {vote.yes}, no {vote.no}, abstain {vote.abstain}; check them before confirming")
+    unchanged = (Vote.yes == seen[0], Vote.no == seen[1], Vote.abstain == seen[2], Vote.entered_by == vote.entered_by)
+    return _close(db, vote, dict(zip(VOTE_CHOICES, seen, strict=True)), action="vote.confirm", actor=actor, now=now, unchanged=unchanged, confirmed_by=actor)
 
 
 def publish_result(db: Session, vote: Vote, *, actor: str, now: datetime) -> None:
@@ -218,25 +220,34 @@ def publish_result(db: Session, vote: Vote, *, actor: str, now: datetime) -> Non
         raise VoteError(f"only the result of a closed vote can be published; this one is {vote.state}")
     if vote.published_at is not None:
         raise VoteError(f"this result was already published on {vote.published_at:%Y-%m-%d %H:%M} UTC")
-    vote.published_at = now
-    db.flush()
+    _change(db, vote, update(Vote).where(Vote.id == vote.id, Vote.published_at.is_(None)).values(published_at=now))
     auditlog.append(db, at=now, actor=actor, action="vote.publish", target=_target(vote), before={"published": False}, after={"published": True, "passed": vote.passed, "reason": vote.reason})
 
 
-def _close(db: Session, vote: Vote, counts: dict[str, int], *, action: str, actor: str, now: datetime, **noted: str) -> Decision:
-    """Apply the locked rule to `counts`, store the result, and settle what the vote was on."""
+def _close(
+    db: Session, vote: Vote, counts: dict[str, int], *, action: str, actor: str, now: datetime,
+    unchanged: tuple[ColumnElement[bool], ...] = (), confirmed_by: str | None = None,
+) -> Decision:
+    """Apply the locked rule to `counts`, store the result, and settle what the vote was on. The vote leaves
+    "open" by one conditional UPDATE (with the `unchanged` conditions), so that two closes at once cannot both pass."""
     try:
         decision = decide(rule_of(vote), counts["yes"], counts["no"], counts["abstain"], vote.present_count or 0, vote.active_count or 0)
     except RuleError as wrong:  # more ballots than members present: the stored counts contradict each other
         raise VoteError(f"the result cannot be computed: {wrong.reason}") from None
-    vote.state, vote.closed_at = "closed", now
-    vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
-    vote.passed, vote.reason = decision.passed, decision.reason
-    db.flush()
-    after = {**counts, **noted, "passed": decision.passed, "reason": decision.reason}
-    auditlog.append(db, at=now, actor=actor, action=action, target=_target(vote), before={"state": "open"}, after=after)
+    result: dict[str, object] = {**counts, "passed": decision.passed, "reason": decision.reason}
+    if confirmed_by is not None:
+        result |= {"entered_by": vote.entered_by, "confirmed_by": confirmed_by}
+    _change(db, vote, update(Vote).where(Vote.id == vote.id, Vote.state == "open", *unchanged).values(state="closed", closed_at=now, **result))
+    auditlog.append(db, at=now, actor=actor, action=action, target=_target(vote), before={"state": "open"}, after=result)
     _settle(db, vote, decision.passed, actor=actor, now=now)
     return decision
+
+
+def _change(db: Session, vote: Vote, change: Update) -> None:
+    """Run a conditional UPDATE of `vote` (one row, or someone else changed it first), then read the row back."""
+    if db.execute(change).rowcount != 1:
+        raise VoteError(_MOMENT_AGO)
+    db.refresh(vote)
 
 
 def _settle(db: Session, vote: Vote, passed: bool, *, actor: str, now: datetime) -> None:

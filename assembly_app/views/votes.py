@@ -88,8 +88,12 @@ def totals(assembly_id: int, vote_id: int) -> tuple[str, int] | Response:
 @bp.route(f"{PREFIX}/<int:vote_id>/confirm", methods=["POST"])
 @requires(*EDITORS)
 def confirm(assembly_id: int, vote_id: int) -> tuple[str, int] | Response:
-    vote = _vote(assembly_id, vote_id)
-    return _act(vote, lambda: votes.confirm_totals(get_db(), vote, actor=current_user().username, now=now()), "votes.confirmed")
+    """Confirm the totals the page showed (sent back with the button), which closes the vote."""
+    vote, seen = _vote(assembly_id, vote_id), TotalsForm()
+    if not seen.validate_on_submit():
+        return _page(vote, t("error.400")), 400
+    shown = seen.yes.data, seen.no.data, seen.abstain.data
+    return _act(vote, lambda: votes.confirm_totals(get_db(), vote, shown, actor=current_user().username, now=now()), "votes.confirmed")
 
 
 @bp.route(f"{PREFIX}/<int:vote_id>/publish", methods=["POST"])

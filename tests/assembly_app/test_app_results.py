@@ -50,7 +50,7 @@ def test_analog_totals_are_entered_by_one_account_and_confirmed_by_another(engin
         with pytest.raises(votes.VoteError, match="by show of hands or on paper in the room; it takes no ballot here"):
             votes.cast_ballot(db, vote, _members(assembly)[0], "yes", now=NOW)
         with pytest.raises(votes.VoteError, match="no totals have been entered yet"):
-            votes.confirm_totals(db, vote, actor="gaby", now=NOW)
+            votes.confirm_totals(db, vote, (0, 0, 0), actor="gaby", now=NOW)
         with pytest.raises(votes.VoteError, match="13 votes entered but only 12 members may vote"):
             votes.enter_totals(db, vote, 10, 2, 1, actor="fred", now=NOW)
         with pytest.raises(votes.VoteError, match="the number of no votes must be a whole number, 0 or more"):
@@ -63,9 +63,11 @@ def test_analog_totals_are_entered_by_one_account_and_confirmed_by_another(engin
         votes.enter_totals(db, vote, 8, 3, 1, actor="fred", now=NOW)  # a recount replaces the entry
         db.commit()
         with pytest.raises(votes.VoteError, match="entered by fred; another organiser or facilitator must confirm them"):
-            votes.confirm_totals(db, vote, actor="fred", now=NOW)
+            votes.confirm_totals(db, vote, (8, 3, 1), actor="fred", now=NOW)
+        with pytest.raises(votes.VoteError, match="entered again since you read them: now yes 8, no 3, abstain 1"):
+            votes.confirm_totals(db, vote, (6, 4, 1), actor="gaby", now=NOW)
         assert vote.state == "open" and vote.confirmed_by is None
-        decision = votes.confirm_totals(db, vote, actor="gaby", now=NOW)
+        decision = votes.confirm_totals(db, vote, (8, 3, 1), actor="gaby", now=NOW)
         db.commit()
         assert decision.passed and decision.reason == "needed 8 of 12 votes cast, got 8"
         assert (vote.state, vote.yes, vote.no, vote.abstain, vote.entered_by, vote.confirmed_by) == ("closed", 8, 3, 1, "fred", "gaby")
@@ -115,6 +117,43 @@ def test_a_result_is_published_once_after_the_close(engine, draw_folder):
             votes.publish_result(db, vote, actor="ana", now=NOW)
         [entry] = _audit(db, "vote.publish")
         assert entry.actor == "ana" and json.loads(entry.after) == {"published": True, "passed": True, "reason": "needed 1 yes (more than the 0 no), got 1"}
+
+
+def _read_then_left(engine, vote_id: int) -> tuple[Session, Vote]:
+    """A session holding the vote as it read it, its transaction over (SQLite's write lock released)."""
+    late = Session(engine, expire_on_commit=False)
+    vote = late.get(Vote, vote_id)
+    late.commit()
+    return late, vote
+
+
+def test_two_staff_acting_on_what_they_read_cannot_both_close_confirm_or_publish(engine, draw_folder):
+    """Each change leaves its state by a conditional UPDATE: a session acting on what it read before another
+    one's change is refused instead of closing, confirming or publishing a second time."""
+    with Session(engine) as db:
+        assembly = _assembly(db, draw_folder)
+        electronic = votes.create_vote(db, assembly, question="Q?", rule=MAJORITY, actor="fred", now=NOW)
+        analog = votes.create_vote(db, assembly, question="Hands?", rule=MAJORITY, method="analog", actor="fred", now=NOW)
+        for vote in (electronic, analog):
+            votes.open_vote(db, vote, actor="fred", now=NOW)
+        votes.enter_totals(db, analog, 5, 2, 0, actor="fred", now=NOW)
+        ids = electronic.id, analog.id
+        db.commit()  # from here on, reading an attribute of `db`'s objects would begin a transaction: take ids first
+        late_close, late_confirm = _read_then_left(engine, ids[0]), _read_then_left(engine, ids[1])
+        votes.close_vote(db, electronic, actor="fred", now=NOW)
+        votes.enter_totals(db, analog, 6, 1, 0, actor="fred", now=NOW)  # a recount the confirming page did not show
+        db.commit()
+        late_publish = _read_then_left(engine, ids[0])
+        votes.publish_result(db, electronic, actor="ana", now=NOW)
+        db.commit()
+        for (late, vote), act in ((late_close, votes.close_vote), (late_publish, votes.publish_result)):
+            with late, pytest.raises(votes.VoteError, match="someone else changed this vote a moment ago"):
+                act(late, vote, actor="gaby", now=NOW)
+        with late_confirm[0], pytest.raises(votes.VoteError, match="someone else changed this vote a moment ago"):
+            votes.confirm_totals(late_confirm[0], late_confirm[1], (5, 2, 0), actor="gaby", now=NOW)
+        assert [len(_audit(db, action)) for action in ("vote.close", "vote.confirm", "vote.publish")] == [1, 0, 1]
+        db.refresh(analog)
+        assert (analog.state, analog.yes, analog.confirmed_by) == ("open", 6, None)
 
 
 def test_results_list_every_measure_and_question_and_members_see_only_published_ones(engine, draw_folder):
@@ -219,10 +258,12 @@ def test_an_analog_vote_is_entered_confirmed_by_a_second_account_and_published(d
     assert facilitator.post(url + "/totals", data={"yes": "7", "no": "4", "abstain": "1"}).status_code == 302
     page = facilitator.get(url).get_data(as_text=True)
     assert "Entered by facilitator" in page and "another organiser or facilitator must confirm them" in page and "Confirm these totals" not in page
-    own = facilitator.post(url + "/confirm")
+    shown = {"yes": "7", "no": "4", "abstain": "1"}
+    own = facilitator.post(url + "/confirm", data=shown)
     assert own.status_code == 400 and "the totals were entered by facilitator; another organiser or facilitator must confirm them" in own.get_data(as_text=True)
     assert "Confirm these totals and close the vote" in organiser.get(url).get_data(as_text=True)
-    assert organiser.post(url + "/confirm").status_code == 302
+    assert organiser.post(url + "/confirm").status_code == 400  # without the totals it read
+    assert organiser.post(url + "/confirm", data=shown).status_code == 302
     page = facilitator.get(url).get_data(as_text=True)
     assert "needed 5 yes (more than the 4 no), got 7" in page and "entered by facilitator, confirmed by organiser" in page and "not yet published" in page
 

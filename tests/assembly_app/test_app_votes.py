@@ -189,7 +189,7 @@ class VoteLifeCycle(RuleBasedStateMachine):
     @rule(by=st.sampled_from(["fred", "gaby"]))
     def confirm(self, by):
         try:
-            votes.confirm_totals(self.db, self.vote, actor=by, now=NOW)
+            votes.confirm_totals(self.db, self.vote, (self.vote.yes, self.vote.no, self.vote.abstain), actor=by, now=NOW)
         except votes.VoteError:
             self.db.rollback()
             assert self.closed or self.entered is None or self.entered[0] == by
