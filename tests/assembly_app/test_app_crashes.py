@@ -1,14 +1,14 @@
 """Crash trials: members vote on the app served by gunicorn, the whole server is SIGKILLed at a random (seeded)
 moment, restarted, and nothing acknowledged is lost.
 
-Each trial opens a new vote, lets the members send their ballots over a couple of seconds, kills the master and
+Each trial opens a new vote, lets the members send their ballots over 1.2 seconds, kills the master and
 its workers at once, starts them again and checks: every ballot answered "counted" (the redirect) is stored; the
 database is sound (SQLite's integrity check; on both databases, the voters marked as having voted are exactly
 the ballots and the ballots' audit entries); the audit chain verifies; resending an acknowledged ballot is
 answered "already voted"; a ballot whose answer never came can be sent again, and ends stored exactly once.
-A restart takes a fraction of a second (see served_app.Server), yet each trial needs 2 s of voting, so the suite
-runs 3 trials on SQLite and 1 on PostgreSQL; `CRASH_TRIALS=20 .venv/bin/pytest -s tests/assembly_app/test_app_crashes.py`
-runs the long profile, 20 on each (`CRASH_SEED` picks other kill moments).
+A restart takes a fraction of a second (see served_app.Server), a trial a few seconds: the suite runs 3 trials
+on SQLite and 1 on PostgreSQL; `CRASH_TRIALS=20 .venv/bin/pytest -s tests/assembly_app/test_app_crashes.py` runs
+the long profile, 20 on each (`CRASH_SEED` picks other kill moments).
 """
 
 from __future__ import annotations
@@ -74,16 +74,18 @@ def _trial(server: Server, assembly_id: int, browsers: dict[str, Browser], rng: 
     vote_id = open_vote(server.url, assembly_id, question="Crash trial")
     members = _voters(server.url, vote_id)  # member id -> their browser
     path = f"/member/votes/{vote_id}"
-    ballots = {member_id: {"choice": rng.choice(("yes", "no", "abstain")), "csrf_token": Browser.csrf_token(browsers[person].get(path)[1])} for person, member_id in members.items()}
-    # Ballots arrive over 1.5 s; the kill falls anywhere in that time.
+    with ThreadPoolExecutor(8) as pool:
+        pages = dict(zip(members, pool.map(lambda person: browsers[person].get(path)[1], members)))
+    ballots = {member_id: {"choice": rng.choice(("yes", "no", "abstain")), "csrf_token": Browser.csrf_token(pages[person])} for person, member_id in members.items()}
+    # Ballots arrive over 1.2 s; the kill falls anywhere in that time.
     answers: dict[int, int | None] = {}
     senders = [
-        threading.Thread(target=_send, args=(browsers[person], path, ballots[member_id], rng.uniform(0, 1.5), answers, member_id))
+        threading.Thread(target=_send, args=(browsers[person], path, ballots[member_id], rng.uniform(0, 1.2), answers, member_id))
         for person, member_id in members.items()
     ]
     for sender in senders:
         sender.start()
-    time.sleep(rng.uniform(0.1, 1.5))
+    time.sleep(rng.uniform(0.1, 1.2))
     server.kill()
     for sender in senders:
         sender.join()
