@@ -45,6 +45,9 @@ def served(engine, tmp_path):
     app.extensions["engine"].dispose()
     app.extensions["engine"] = engine
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Room in the accept queue for every ballot at once (werkzeug listens with 128, as a real server would not:
+    # gunicorn's backlog is 2048); an overflowing queue resets connections before the app sees them.
+    server.socket.listen(4 * MEMBERS)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server.server_port

@@ -1,5 +1,6 @@
 """Fixtures for the end-to-end tests: one headless chromium, the app with the demo served on a free port, fresh
-browser contexts that fail their test on a Content-Security-Policy refusal; and the steps every test takes."""
+browser contexts that fail their test on a Content-Security-Policy refusal. Tests import the shared steps and
+constants from browsing.py (a module named "conftest" would be ambiguous beside tests/assembly_app's)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from assembly_app import create_app
+from browsing import DESKTOP, SAMPLE
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample_data" / "small"
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-# No is_mobile: mobile emulation zooms out to fit a too-wide page, which would hide the overflow we check for.
-PHONE = {"viewport": {"width": 375, "height": 667}, "has_touch": True}
-
 
 def _unavailable(reason: str) -> None:
     """Skip on a developer's machine; under CI a missing browser is a failure, as for PostgreSQL."""
@@ -127,23 +122,3 @@ def screenshots(tmp_path) -> Path:
     folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"{username}-demo")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
-
-
-def open_member_page(page: Page, code: str) -> None:
-    page.goto("/member")
-    page.get_by_label("Your code").fill(code)
-    page.get_by_role("button", name="Open my page").click()

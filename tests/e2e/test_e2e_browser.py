@@ -1,5 +1,5 @@
 """End to end: the real app served over HTTP on localhost, driven by Debian's chromium through Playwright
-(fixtures in conftest.py).
+(fixtures in conftest.py, shared steps in browsing.py).
 
 Set E2E_SCREENSHOTS=docs/images to refresh the screenshots of the roster and member pages there.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import DESKTOP, PHONE, expect, log_in, open_member_page
+from browsing import DESKTOP, PHONE, expect, log_in, open_member_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import PHONE, SAMPLE, expect, log_in
+from browsing import PHONE, SAMPLE, expect, log_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
