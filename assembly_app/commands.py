@@ -202,18 +202,32 @@ def write_sample_draw(out: Path, seed: int, *, date: str) -> None:
 @click.command("verify-log")
 @with_appcontext
 @click.option("--entry", type=click.IntRange(min=1), help="Also print this entry's hash (a report names the entry that vouches for it).")
-def verify_log(entry: int | None) -> None:
-    """Verify the audit log's hash chain; exit 1 naming the first broken entry."""
+@click.option("--published", "published", multiple=True, metavar="N:HASH",
+              help="A head published earlier (entry N had hash HASH, as a report or verify-log printed): check it still holds. Repeatable.")
+def verify_log(entry: int | None, published: tuple[str, ...]) -> None:
+    """Verify the audit log's hash chain; exit 1 naming the first broken entry, or a published head that no longer holds
+    (entries cut off the end, or rewritten and re-hashed, since it was published)."""
+    heads = [_published_head(value) for value in published]
     with _session() as session:
         count, head, broken = auditlog.verify_chain(session)
         named = None if entry is None else session.get(AuditEntry, entry)
+        lost = [(seq, sha) for seq, sha in heads if not auditlog.holds_published_head(session, seq, sha)]
     if broken is not None:
         raise click.ClickException(f"the audit log is broken at {broken}")
-    click.echo(f"The audit log holds: {count} entries, head hash {head}.")
+    if lost:
+        raise click.ClickException("; ".join(f"entry {seq} no longer has the published hash {sha}" + (" (the log now ends at entry %d)" % count if seq > count else "") for seq, sha in lost))
+    click.echo(f"The audit log holds: {count} entries, head hash {head}." + (f" Published heads hold: {', '.join(str(seq) for seq, _ in heads)}." if heads else ""))
     if entry is not None:
         if named is None:
             raise click.ClickException(f"the audit log has no entry {entry}")
         click.echo(f"Entry {entry} ({named.at}, {named.action}): hash {named.hash}.")
+
+
+def _published_head(value: str) -> tuple[int, str]:
+    seq, _, sha = value.partition(":")
+    if not seq.strip().isdigit() or int(seq) < 1 or len(sha.strip()) != 64:
+        raise click.BadParameter(f"“{value}” is not N:HASH (an entry number and its 64-character SHA-256)", param_hint="--published")
+    return int(seq), sha.strip().lower()
 
 
 def init_app(app: Flask) -> None:

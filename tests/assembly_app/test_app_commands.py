@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
 from assembly_app.models import AuditEntry
 from conftest import make_test_app
@@ -27,10 +27,19 @@ def test_the_demo_draws_with_the_engine_and_prints_the_logins(tmp_path):
     assert "9 of 12 members checked in at session 1" in result.output
 
 
-def test_verify_log_names_the_first_broken_entry(demo):
+def test_verify_log_names_the_first_broken_entry_and_checks_published_heads(demo):
     runner = demo.test_cli_runner()
-    result = runner.invoke(args=["verify-log"])
-    assert result.exit_code == 0 and "22 entries"  # 3 accounts, import, codes, 2 sessions, 5 groups, the balanced assignment, 9 check-ins in result.output
+    with demo.extensions["engine"].begin() as connection:
+        count = connection.scalar(select(func.count()).select_from(AuditEntry))
+        head = connection.scalar(select(AuditEntry.hash).where(AuditEntry.seq == count))
+    result = runner.invoke(args=["verify-log", "--published", f"{count}:{head}"])
+    assert result.exit_code == 0 and f"holds: {count} entries, head hash {head}. Published heads hold: {count}." in result.output
+    assert "is not N:HASH" in runner.invoke(args=["verify-log", "--published", "12:abc"]).output
+    with demo.extensions["engine"].begin() as connection:  # the tail cut off: a shorter chain that still verifies
+        connection.execute(delete(AuditEntry).where(AuditEntry.seq == count))
+    assert runner.invoke(args=["verify-log"]).exit_code == 0
+    result = runner.invoke(args=["verify-log", "--published", f"{count}:{head}"])
+    assert result.exit_code == 1 and f"entry {count} no longer has the published hash {head} (the log now ends at entry {count - 1})" in result.output
     with demo.extensions["engine"].begin() as connection:
         connection.execute(update(AuditEntry).where(AuditEntry.seq == 4).values(actor="mallory"))
     result = runner.invoke(args=["verify-log"])
