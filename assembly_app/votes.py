@@ -141,8 +141,9 @@ def cast_ballot(db: Session, vote: Vote, member: Member, choice: str, *, now: da
         raise VoteError("you have already voted in this vote; your ballot was counted and cannot be changed")
     db.add(Ballot(vote_id=vote.id, member_id=None if vote.is_secret else member.id, choice=choice))
     db.flush()
-    after = {"voted": True} if vote.is_secret else {"choice": choice}
-    auditlog.append(db, at=now, actor=f"member:{member.person_id}", action="vote.ballot", target=_target(vote), after=after)
+    # The choice stays out of the log until the close, which lists a named vote's ballots: the log is read by
+    # staff and auditors, who must not see a tally the organiser did not allow.
+    auditlog.append(db, at=now, actor=f"member:{member.person_id}", action="vote.ballot", target=_target(vote), after={"voted": True})
 
 
 def has_voted(db: Session, vote: Vote, member: Member) -> bool:
@@ -238,6 +239,9 @@ def _close(
     if confirmed_by is not None:
         result |= {"entered_by": vote.entered_by, "confirmed_by": confirmed_by}
     _change(db, vote, update(Vote).where(Vote.id == vote.id, Vote.state == "open", *unchanged).values(state="closed", closed_at=now, **result))
+    if confirmed_by is None and not vote.is_secret:  # a named vote's ballots, kept out of the log until now
+        named = db.execute(select(Member.person_id, Ballot.choice).join(Member, Ballot.member_id == Member.id).where(Ballot.vote_id == vote.id))
+        result["ballots"] = dict(sorted((person, choice) for person, choice in named))
     auditlog.append(db, at=now, actor=actor, action=action, target=_target(vote), before={"state": "open"}, after=result)
     _settle(db, vote, decision.passed, actor=actor, now=now)
     return decision
