@@ -14,11 +14,12 @@ from werkzeug.wrappers import Response
 from assembly_app import amendments, measures, votes
 from assembly_app.access import current_member, current_user, now, requires
 from assembly_app.db import get_db
-from assembly_app.decisions import Quorum, Rule, RuleError
+from assembly_app.decisions import RuleError
 from assembly_app.forms import AdmissibilityForm, AmendmentActionForm, AmendmentForm, VoteForm
 from assembly_app.i18n import t
 from assembly_app.models import Amendment, Measure, Member, Vote
 from assembly_app.views import EDITORS, STAFF
+from assembly_app.views.votes import prepare
 
 __all__ = ["bp", "listing"]
 
@@ -83,13 +84,7 @@ def vote(assembly_id: int, measure_id: int, number: int) -> tuple[str, int] | Re
     assembly, form, error = amendment.measure.assembly, VoteForm(), None
     if form.validate_on_submit():
         try:
-            session = next((s for s in assembly.sessions if str(s.id) == form.session.data), None)
-            if form.session.data and session is None:
-                raise votes.VoteError(t("votes.unknown_choice"))
-            created = votes.create_vote(
-                get_db(), assembly, question=form.question.data or "", rule=_rule(form), amendment=amendment, session=session,
-                is_secret=form.is_secret.data, actor=current_user().username, now=now(),
-            )
+            created = prepare(form, assembly, amendment=amendment)
         except (votes.VoteError, RuleError) as refused:
             get_db().rollback()
             error = refused.reason
@@ -212,13 +207,6 @@ def _act(amendment: Amendment, form: AmendmentActionForm, change: Callable[[], o
     flash(t("amendments.done"), "done")
     measure = amendment.measure
     return redirect(url_for("amendments.show", assembly_id=measure.assembly_id, measure_id=measure.id, number=amendment.number))
-
-
-def _rule(form: VoteForm) -> Rule:
-    quorum = None
-    if form.quorum_of.data:
-        quorum = Quorum(form.quorum_of.data, form.quorum_minimum.data if form.quorum_minimum.data is not None else 0)
-    return Rule(form.threshold.data, form.base.data, form.percentage.data if form.threshold.data == "percentage" else None, quorum)
 
 
 def _author(member: Member) -> str:

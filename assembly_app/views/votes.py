@@ -39,11 +39,7 @@ def create(assembly_id: int) -> tuple[str, int] | Response:
     form, error = VoteForm(), None
     if form.validate_on_submit():
         try:
-            vote = votes.create_vote(
-                get_db(), assembly, question=form.question.data or "", rule=_rule(form), measure=_pick(measures, form.measure.data),
-                session=_pick(assembly.sessions, form.session.data), is_secret=form.is_secret.data, method=form.method.data,
-                show_tally=form.show_tally.data, actor=current_user().username, now=now(),
-            )
+            vote = prepare(form, assembly, measure=_pick(measures, form.measure.data))
         except (votes.VoteError, RuleError) as refused:
             get_db().rollback()
             error = refused.reason
@@ -130,6 +126,15 @@ def ballot(vote_id: int) -> tuple[str, int] | Response:
     voted = votes.has_voted(get_db(), vote, member)
     running = votes.running_tally(get_db(), vote)
     return render_template("member_vote.html", vote=vote, form=form, error=error, voted=voted, running=running), 400 if error else 200
+
+
+def prepare(form: VoteForm, assembly: Assembly, **subject: Any) -> Vote:
+    """The draft vote a filled-in VoteForm describes, on `subject` (measure=... or amendment=..., or nothing for a
+    free question); raises VoteError or RuleError as votes.create_vote does."""
+    return votes.create_vote(
+        get_db(), assembly, question=form.question.data or "", rule=_rule(form), session=_pick(assembly.sessions, form.session.data),
+        is_secret=form.is_secret.data, method=form.method.data, show_tally=form.show_tally.data, actor=current_user().username, now=now(), **subject,
+    )
 
 
 def _votes_of(assembly: Assembly) -> list[Vote]:

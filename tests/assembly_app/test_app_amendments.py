@@ -429,13 +429,14 @@ def test_putting_an_amendment_to_a_vote_prepares_a_vote_on_it(demo):
     client.post(f"{url}/new", data={"version": "4", "passage": "2040", "kind": "replace", "replacement": "2035"})
     client.post(f"{url}/4/admissibility", data={"seen": "proposed", "decision": "admissible"})
     assert "Adopt amendment 4 to “Renovate every home by 2040”?" in _text(client.get(f"{url}/4/vote"))
-    fields = {"question": "Adopt amendment 4?", "session": "", "threshold": "simple_majority", "base": "cast_excluding_abstentions", "quorum_of": ""}
+    fields = {"question": "Adopt amendment 4?", "session": "", "method": "analog", "show_tally": "y", "threshold": "simple_majority", "base": "cast_excluding_abstentions", "quorum_of": ""}
+    assert "show of hands or paper" in _text(client.get(f"{url}/4/vote"))  # the same choices as any vote
     response = client.post(f"{url}/4/vote", data=fields)
     assert response.status_code == 302 and "/assemblies/1/votes/" in response.location
     assert "Adopt amendment 4?" in _text(client.get(f"{url}/4"))
     with Session(demo.extensions["engine"]) as db:
         vote = db.scalars(select(Vote).where(Vote.question == "Adopt amendment 4?")).one()
-        assert (vote.amendment.number, vote.measure_id, vote.state) == (4, 1, "draft")
+        assert (vote.amendment.number, vote.measure_id, vote.state, vote.method, vote.show_tally) == (4, 1, "draft", "analog", True)
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_writes_nothing(tmp_path, draw_folder):
