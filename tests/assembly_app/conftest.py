@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from assembly_app import create_app
 from assembly_app.commands import write_sample_draw
+from app_testing import FIXED_NOW, make_test_app
 from assembly_app.db import make_engine, upgrade
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-FIXED_NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -69,11 +67,6 @@ def launcher():
     launcher.close()
 
 
-def make_test_app(tmp_path: Path, **config):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "SECRET_KEY": "test", "CLOCK": lambda: FIXED_NOW, **config})
-    return app
-
-
 @pytest.fixture
 def demo(tmp_path, draw_folder):
     """An app (CSRF checks off) loaded with the demo: staff accounts, an assembly, member codes."""
@@ -82,7 +75,3 @@ def demo(tmp_path, draw_folder):
     assert result.exit_code == 0, result.output
     app.member_codes = dict(re.findall(r"^  (P\d+)  ([A-Z0-9]{10})$", result.output, re.MULTILINE))
     return app
-
-
-def login(client, username: str, password: str | None = None):
-    return client.post("/login", data={"username": username, "password": password or f"{username}-demo"})

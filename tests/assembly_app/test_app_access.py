@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assembly_app.models import Member
-from conftest import login
+from app_testing import login
 
 ROLES = ("anonymous", "member", "auditor", "facilitator", "organiser")
 LOGIN, FORBIDDEN = "login", 403

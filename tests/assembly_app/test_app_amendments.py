@@ -17,7 +17,7 @@ from assembly_app import amendments, measures, roster, votes
 from assembly_app.decisions import Base, Rule, Threshold
 from assembly_app.models import Amendment, AuditEntry, MeasureVersion, Vote
 from assembly_app.passages import LONG, Edit, Followed, apply_edits, edits_between, follow, overlaps
-from conftest import login, make_test_app
+from app_testing import login, make_test_app
 
 NOW = datetime(2026, 3, 1, 9, 30)
 TEXT = "Make the energy renovation of all buildings compulsory by 2040, with public loans for low-income owners."

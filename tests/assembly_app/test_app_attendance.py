@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assembly_app import attendance, roster, sessions
 from assembly_app.models import Assembly, AssemblySession, Attendance, AuditEntry, Member
-from conftest import login
+from app_testing import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 

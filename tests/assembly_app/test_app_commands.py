@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 
 from assembly_app.models import AuditEntry
-from conftest import make_test_app
+from app_testing import make_test_app
 
 
 def test_init_db_is_repeatable_and_create_user_refuses_bad_accounts(tmp_path):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from assembly_app import groups, replacements, roster, sessions
 from assembly_app.models import AuditEntry, GroupReport, group_members
-from conftest import login
+from app_testing import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 THEMES = ("Housing", "Transport", "Food", "Consumption", "Production and work")

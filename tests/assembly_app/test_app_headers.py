@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import login, make_test_app
+from app_testing import login, make_test_app
 
 EVERYWHERE = {
     "X-Content-Type-Options": "nosniff",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from assembly_app import groups, measures, roster
 from assembly_app.models import AuditEntry, Measure, MeasureVersion
 from assembly_app.wording import tokens, word_diff
-from conftest import login
+from app_testing import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 TEXT = "Lower the speed limit on motorways from 130 km/h to 110 km/h."

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from assembly_app.commands import DEMO_PRESENT
 from assembly_app.models import Member
-from conftest import login
+from app_testing import login
 from pdf_reading import pdf_text
 
 MINUTES = "/assemblies/1/sessions/1/minutes.pdf"

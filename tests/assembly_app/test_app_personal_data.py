@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from assembly_app import sessions
 from assembly_app.db import make_engine
 from assembly_app.models import Assembly, Member
-from conftest import login
+from app_testing import login
 from pdf_reading import pdf_text
 from sortition.cli import cli
 

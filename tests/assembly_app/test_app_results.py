@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from assembly_app import amendments, measures, results, roster, votes
 from assembly_app.decisions import Base, Quorum, Rule, Threshold, describe
 from assembly_app.models import AuditEntry, Member, Vote
-from conftest import login
+from app_testing import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 MAJORITY = Rule(Threshold.SIMPLE_MAJORITY)

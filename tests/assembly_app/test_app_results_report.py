@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from assembly_app import attendance, auditlog, measures, results_report, votes
 from assembly_app.decisions import Base, Rule, Threshold
 from assembly_app.models import Amendment, Assembly, AuditEntry, Measure, MeasureVersion, Vote
-from conftest import login
+from app_testing import login
 from pdf_reading import pdf_text
 
 RESULTS = "/assemblies/1/results.pdf"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from assembly_app import roster, sessions
 from assembly_app.models import AgendaItem, AuditEntry
 from assembly_app.sessions import ItemInput
-from conftest import login
+from app_testing import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 AGENDA = (ItemInput("plenary", "Welcome", 30), ItemInput("hearing", "Climate scientists", 90))

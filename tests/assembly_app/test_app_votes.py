@@ -19,7 +19,7 @@ from assembly_app import attendance, roster, sessions, votes
 from assembly_app.db import make_engine
 from assembly_app.decisions import Base, Quorum, Rule, Threshold
 from assembly_app.models import Assembly, AuditEntry, Ballot, Base as Tables, Member, Voter
-from conftest import login
+from app_testing import login
 
 NOW = datetime(2026, 3, 1, 9, 30)
 TWO_THIRDS = Rule(Threshold.TWO_THIRDS, Base.CAST)

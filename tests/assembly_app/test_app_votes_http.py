@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from assembly_app import auditlog, roster, votes
 from assembly_app.decisions import Rule, Threshold
 from assembly_app.models import Assembly, Ballot, Member, Voter
-from conftest import make_test_app
+from app_testing import make_test_app
 
 NOW = datetime(2026, 3, 1, 9, 30)
 MEMBERS = 150

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assembly_app.models import Assembly, AuditEntry, Member
-from conftest import login, make_test_app
+from app_testing import login, make_test_app
 
 
 def _csrf(page: bytes) -> str:
