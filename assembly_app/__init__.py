@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
     "CLOCK": lambda: datetime.now(UTC),
+    # How many reverse proxies (nginx...) stand in front of the app and set X-Forwarded-For/-Proto: the
+    # login rate limit then counts the client's address, not the proxy's. 0 ignores those headers
+    # (anyone could forge them when nothing in front of the app overwrites them).
+    "TRUSTED_PROXIES": 0,
 }
 
 DRAIN_LIMIT = 64 * 1024 * 1024  # see _drain_upload
@@ -40,7 +44,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.config[name] = os.environ[name]
     if os.environ.get("ENV_PRODUCTION"):
         app.config["ENV_PRODUCTION"] = True
+    if os.environ.get("TRUSTED_PROXIES"):
+        app.config["TRUSTED_PROXIES"] = os.environ["TRUSTED_PROXIES"]
     app.config.update(config or {})
+    proxies = str(app.config["TRUSTED_PROXIES"]).strip()
+    if not proxies.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES must be the number of proxies in front of the app (0, 1, 2...), not “{proxies}”")
+    if int(proxies):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(proxies), x_proto=int(proxies))  # type: ignore[method-assign]
     if not app.config["DATABASE_URL"] or not app.config["SECRET_KEY"]:
         os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["DATABASE_URL"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -164,3 +165,19 @@ def test_the_sixth_wrong_voting_code_within_15_minutes_gets_429(demo):
         assert response.status_code == 200 and b"This code is not valid" in response.data
     assert client.post("/member", data={"code": "WRONGCODE5"}).status_code == 429
     assert client.post("/member", data={"code": next(iter(demo.member_codes.values()))}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_counts_the_clients_address_and_otherwise_ignores_the_header(tmp_path, draw_folder):
+    for proxies, other_client_status in ((1, 302), (0, 429)):
+        (tmp_path / str(proxies)).mkdir()
+        app = make_test_app(tmp_path / str(proxies), WTF_CSRF_ENABLED=False, TRUSTED_PROXIES=proxies)
+        result = app.test_cli_runner().invoke(args=["demo", "--draw", str(draw_folder)])
+        assert result.exit_code == 0, result.output
+        code = re.search(r"^  P\d+  ([A-Z0-9]{10})$", result.output, re.MULTILINE).group(1)
+        client = app.test_client()
+        for attempt in range(6):
+            client.post("/member", data={"code": f"WRONGCODE{attempt}"}, headers={"X-Forwarded-For": "203.0.113.5"})
+        other = app.test_client().post("/member", data={"code": code}, headers={"X-Forwarded-For": "203.0.113.6"})
+        assert other.status_code == other_client_status, proxies  # without a trusted proxy the header is forged or absent: one address
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES must be the number of proxies"):
+        make_test_app(tmp_path, TRUSTED_PROXIES="nginx")
