@@ -108,8 +108,7 @@ def warm_up(port: int, code: str, vote_id: int, workers: int) -> None:
 
     def visit() -> None:
         browser = Browser(port)
-        token = Browser.csrf_token(browser.get("/member")[1])
-        browser.post("/member", {"code": code, "csrf_token": token})
+        browser.sign_in(code)
         token = Browser.csrf_token(browser.get(f"/member/votes/{vote_id}")[1])
         browser.post(f"/member/votes/{vote_id}", {"csrf_token": token})
 

@@ -277,6 +277,10 @@ class Browser:
     def post(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
         return self.request("POST", path, fields)
 
+    def sign_in(self, code: str) -> tuple[int, str]:
+        """Enter a voting code on the member page, as a member would: (status, body) of the answer, 302 when accepted."""
+        return self.post("/member", {"code": code, "csrf_token": Browser.csrf_token(self.get("/member")[1])})
+
     @staticmethod
     def csrf_token(page: str) -> str:
         found = _CSRF.search(page)

@@ -114,8 +114,7 @@ def _trial(server: Server, assembly_id: int, browsers: dict[str, Browser], rng: 
 
 def _signed_in(port: int, code: str) -> Browser:
     browser = Browser(port, timeout=10)
-    token = Browser.csrf_token(browser.get("/member")[1])
-    assert browser.post("/member", {"code": code, "csrf_token": token})[0] == 302
+    assert browser.sign_in(code)[0] == 302
     return browser
 
 

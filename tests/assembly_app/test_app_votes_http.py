@@ -59,7 +59,7 @@ def served(engine, tmp_path):
 def _logged_in(port: int, code: str, vote_id: int) -> tuple[Browser, str]:
     """A member's browser after entering their code, and the CSRF token of their ballot form."""
     browser = Browser(port)
-    status, page = browser.post("/member", {"code": code, "csrf_token": Browser.csrf_token(browser.get("/member")[1])})
+    status, page = browser.sign_in(code)
     assert status == 302, page
     status, page = browser.get(f"/member/votes/{vote_id}")
     assert status == 200, page
