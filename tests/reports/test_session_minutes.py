@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 
-from pdf_reading import pdf_text
+from pdf_reading import bytes_in_other_processes, pdf_text
 from reports import AgendaEntry, Attendee, GroupOutcome, SessionMinutesData, VoteHeld, build_session_minutes
 
 AGENDA = (
@@ -99,13 +97,7 @@ def test_two_generations_are_byte_identical():
     assert build_session_minutes(replace(data, date="2026-04-05")) != first
 
 
-def test_the_bytes_do_not_depend_on_the_process(tmp_path):
+def test_the_bytes_do_not_depend_on_the_process():
     """Another interpreter, with another hash seed, writes the same bytes."""
-    script = (
-        "import sys; sys.path[:0] = ['tests/reports', 'tests']; from test_session_minutes import minutes; "
-        "from reports import build_session_minutes; sys.stdout.buffer.write(build_session_minutes(minutes(members=40, present=31)))"
-    )
-    root = Path(__file__).resolve().parents[2]
-    outputs = [subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
-               for seed in ("1", "2")]
+    outputs = bytes_in_other_processes("test_session_minutes", "build_session_minutes(minutes(members=40, present=31))")
     assert outputs[0] == outputs[1] == build_session_minutes(minutes(members=40, present=31))

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from dataclasses import replace
-from pathlib import Path
 
-from pdf_reading import pdf_text
+from pdf_reading import bytes_in_other_processes, pdf_text
 from reports import AmendmentAdopted, LogHead, MeasureResult, VoteResult, VoteResultsData, build_vote_results
 from test_session_minutes import page_count
 
@@ -149,11 +145,5 @@ def test_counts_are_right_aligned_in_their_columns(tmp_path):
 
 def test_the_bytes_do_not_depend_on_the_process():
     """Another interpreter, with another hash seed, writes the same bytes."""
-    script = (
-        "import sys; sys.path += ['tests/reports', 'tests']; from test_vote_results import results; "
-        "from reports import build_vote_results; sys.stdout.buffer.write(build_vote_results(results(30)))"
-    )
-    root = Path(__file__).resolve().parents[2]
-    outputs = [subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
-               for seed in ("1", "2")]
+    outputs = bytes_in_other_processes("test_vote_results", "build_vote_results(results(30))")
     assert outputs[0] == outputs[1] == build_vote_results(results(30))
